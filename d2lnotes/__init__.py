@@ -1,0 +1,71 @@
+"""d2lnotes: the small helper package behind the d2lnotes notebooks.
+
+Only reused machinery lives here (data, loops, plots, checks); each lesson's
+own code stays visible in its notebook.
+"""
+
+from .batched import BatchedLinear, degree_masks, per_model_mse
+from .batching import ArrayLoader, load_array, minibatches
+from .book import (
+    Accumulator,
+    accuracy,
+    evaluate_accuracy,
+    linreg,
+    sgd,
+    squared_loss,
+    train_ch3,
+    train_epoch_ch3,
+)
+from .closed_form import least_squares
+from .exercises import ExerciseFeedback, check_answer
+from .history import History
+from .plotting import plot_bands, plot_history, save_figure
+from .progress import progress_bar
+from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
+from .synthetic import (
+    CUBIC_COEFFS,
+    PolynomialData,
+    make_polynomial_data,
+    polynomial_features,
+    synthetic_data,
+)
+from .training import evaluate_loss, train_sgd
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CUBIC_COEFFS",
+    "Accumulator",
+    "ArrayLoader",
+    "BatchedLinear",
+    "ExerciseFeedback",
+    "History",
+    "PolynomialData",
+    "accuracy",
+    "check_answer",
+    "degree_masks",
+    "evaluate_accuracy",
+    "evaluate_loss",
+    "get_device",
+    "least_squares",
+    "linreg",
+    "load_array",
+    "make_polynomial_data",
+    "minibatches",
+    "notebook_setup",
+    "per_model_mse",
+    "plot_bands",
+    "plot_history",
+    "polynomial_features",
+    "progress_bar",
+    "save_figure",
+    "seed_everything",
+    "set_threads",
+    "sgd",
+    "squared_loss",
+    "synthetic_data",
+    "train_ch3",
+    "train_epoch_ch3",
+    "train_sgd",
+    "try_gpu",
+]

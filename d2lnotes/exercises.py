@@ -1,0 +1,82 @@
+"""Check cells for exercises: specific feedback instead of a bare ``AssertionError``.
+
+A check cell calls :func:`check_answer`.  A correct answer prints a short
+confirmation; a missing answer (``...``) says what to fill in; an answer that
+matches a known mistake says which mistake; anything else says how far off it
+is and gives the hint.  It never prints the expected value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+
+__all__ = ["ExerciseFeedback", "check_answer"]
+
+
+class ExerciseFeedback(AssertionError):
+    """Raised by :func:`check_answer` for a missing or wrong answer."""
+
+
+def _as_array(value) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu().to(torch.float64).numpy()
+    return np.asarray(value, dtype=float)
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def check_answer(
+    answer,
+    expected,
+    *,
+    name: str = "answer",
+    rtol: float = 1e-2,
+    atol: float = 0.0,
+    mistakes: Sequence[tuple[object, str]] = (),
+    hint: str = "",
+) -> None:
+    """Compare ``answer`` with ``expected`` (numbers, arrays or tensors).
+
+    ``mistakes`` lists ``(value_or_predicate, message)`` pairs for known wrong
+    answers: a value is matched with the same tolerance, a callable is called
+    with the answer as a NumPy array and matches when it returns True.
+    """
+    if answer is Ellipsis or answer is None:
+        raise ExerciseFeedback(
+            f"{name}: not answered yet -- replace the `...` with your answer." + (
+                f" Hint: {hint}" if hint else ""
+            )
+        )
+    try:
+        got = _as_array(answer)
+    except (TypeError, ValueError):
+        raise ExerciseFeedback(
+            f"{name}: expected a number or an array, got {type(answer).__name__}"
+        ) from None
+    want = _as_array(expected)
+    if got.shape != want.shape:
+        raise ExerciseFeedback(f"{name}: expected shape {want.shape}, got shape {got.shape}")
+    if not np.all(np.isfinite(got)):
+        raise ExerciseFeedback(f"{name}: contains NaN or inf -- check for a division by zero or overflow")
+    if _close(got, want, rtol, atol):
+        print(f"Correct: {name} checks out.")
+        return
+    for pattern, message in mistakes:
+        if isinstance(pattern, Callable):
+            matched = bool(pattern(got))
+        else:
+            matched = _close(got, _as_array(pattern), rtol, atol)
+        if matched:
+            raise ExerciseFeedback(f"{name}: {message}")
+    if got.size == 1:
+        rel = abs(float(got.reshape(())) - float(want.reshape(()))) / max(abs(float(want.reshape(()))), 1e-300)
+        detail = f"it is off by {rel:.0%} (tolerance {rtol:.0%})"
+    else:
+        bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
+        detail = f"{int(bad.sum())} of {bad.size} entries are off"
+    raise ExerciseFeedback(f"{name}: not quite -- {detail}." + (f" Hint: {hint}" if hint else ""))

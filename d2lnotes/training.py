@@ -1,0 +1,168 @@
+"""Minibatch training that returns a :class:`~d2lnotes.history.History`.
+
+One loop serves one model or many models trained side by side (see
+:mod:`d2lnotes.batched`): the loss function returns the *mean* loss over a
+minibatch, either a scalar or one value per model (shape (M,)); the loop
+back-propagates the sum, so each model gets exactly the gradient of its own
+loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import _validate as v
+from .batching import minibatches
+from .history import History
+from .progress import progress_bar
+
+__all__ = ["evaluate_loss", "train_sgd"]
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+Data = tuple[torch.Tensor, torch.Tensor]
+
+
+def _as_batches(data, batch_size: int | None) -> Iterable[Data]:
+    if isinstance(data, tuple) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
+        X, y = data
+        v.same_length((X, y), ("X", "y"))
+        if batch_size is None:
+            return [(X, y)]
+        return minibatches(X, y, batch_size=batch_size, shuffle=False)
+    if isinstance(data, tuple):
+        raise TypeError("data must be a pair (X, y) of tensors or an iterable of (X, y) batches")
+    return data
+
+
+@torch.no_grad()
+def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: int | None = None):
+    """Average ``loss_fn`` over every example of ``data``.
+
+    ``data`` is ``(X, y)`` (evaluated in one batch unless ``batch_size``) or an
+    iterable of ``(X, y)`` minibatches.  ``loss_fn(y_hat, y)`` must return the
+    mean over the batch: a scalar, or one value per model (shape (M,)).
+    Returns a float, or a NumPy array (M,) for per-model losses.  The network
+    is put in ``eval()`` mode while evaluating and restored afterwards.
+    """
+    was_training = isinstance(net, nn.Module) and net.training
+    if isinstance(net, nn.Module):
+        net.eval()
+    total, count = None, 0
+    try:
+        for X, y in _as_batches(data, batch_size):
+            loss = loss_fn(net(X), y)
+            if loss.ndim > 1:
+                raise ValueError(
+                    f"loss_fn must return a scalar or a vector per model, got shape {tuple(loss.shape)}"
+                )
+            n = X.shape[0]
+            total = loss.detach() * n if total is None else total + loss.detach() * n
+            count += n
+    finally:
+        if was_training:
+            net.train()
+    if count == 0:
+        raise ValueError("data holds no examples")
+    mean = (total / count).cpu().to(torch.float64)
+    return float(mean) if mean.ndim == 0 else mean.numpy()
+
+
+def train_sgd(
+    net: nn.Module,
+    loss_fn: LossFn,
+    train_data: Data,
+    num_epochs: int,
+    batch_size: int,
+    lr: float | None = None,
+    *,
+    optimizer: torch.optim.Optimizer | None = None,
+    test_data: Data | None = None,
+    seed: int = 0,
+    metrics: Mapping[str, Callable[[nn.Module], object]] | None = None,
+    eval_every: int = 1,
+    stop_if_diverged: bool = True,
+    progress: bool = False,
+) -> History:
+    """Train ``net`` by minibatch SGD and return its history.
+
+    Parameters
+    ----------
+    net: the model, already on the device of ``train_data``.
+    loss_fn: ``loss_fn(y_hat, y)`` -> mean loss over the batch, a scalar or (M,).
+    train_data, test_data: ``(X, y)`` tensors, ``X`` (n, ...) and ``y`` (n, ...).
+    num_epochs, batch_size: passes over the data, examples per step.
+    lr: learning rate of plain SGD, ``p -= lr * p.grad`` -- the same update as
+        ``torch.optim.SGD(lr=lr)`` without its per-step overhead, which
+        dominates for tiny models (give ``lr`` *or* ``optimizer``).
+    optimizer: any ``torch.optim`` optimizer over ``net``'s parameters.
+    seed: seeds the minibatch order (drawn on the CPU: same on every device).
+    metrics: extra per-epoch measurements ``name -> f(net)``, e.g. a weight norm.
+    eval_every: log every this many epochs (and always the last epoch).
+    stop_if_diverged: stop early once the training loss is NaN/inf for every model.
+    progress: show a ``tqdm.auto`` progress bar over epochs.
+
+    Logged each time: ``train_loss`` (the whole training set, evaluated after
+    the epoch in ``eval()`` mode, as the book's ``evaluate_loss`` does), ``test_loss``
+    when ``test_data`` is given, and each extra metric.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    num_epochs = v.positive_int(num_epochs, "num_epochs")
+    batch_size = v.positive_int(batch_size, "batch_size")
+    eval_every = v.positive_int(eval_every, "eval_every")
+    if (lr is None) == (optimizer is None):
+        raise ValueError("give exactly one of lr and optimizer")
+    if lr is not None:
+        if isinstance(lr, bool) or not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        lr = float(lr)
+    params = [p for p in net.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("net has no trainable parameters")
+    for name, data in (("train_data", train_data), ("test_data", test_data)):
+        if data is None and name == "test_data":
+            continue
+        if not (isinstance(data, tuple) and len(data) == 2):
+            raise TypeError(f"{name} must be a pair (X, y) of tensors")
+        v.tensor(data[0], f"{name}[0] (X)")
+        v.tensor(data[1], f"{name}[1] (y)")
+        v.same_length(data, (f"{name} X", f"{name} y"))
+    X, y = train_data
+    generator = torch.Generator().manual_seed(v.non_negative_int(seed, "seed"))
+    history = History()
+    for epoch in progress_bar(range(1, num_epochs + 1), enabled=progress, desc="epochs"):
+        net.train()
+        for Xb, yb in minibatches(X, y, batch_size=batch_size, generator=generator):
+            loss = loss_fn(net(Xb), yb)
+            if loss.ndim > 1:
+                raise ValueError(
+                    f"loss_fn must return a scalar or one value per model, got shape {tuple(loss.shape)}"
+                )
+            for p in params:
+                p.grad = None
+            loss.sum().backward()
+            if optimizer is not None:
+                optimizer.step()
+            else:  # plain SGD, the same update as torch.optim.SGD(lr=lr), minus its overhead
+                with torch.no_grad():
+                    for p in params:
+                        if p.grad is not None:
+                            p.sub_(p.grad, alpha=lr)
+        if epoch % eval_every and epoch != num_epochs:
+            continue
+        row = {"train_loss": evaluate_loss(net, train_data, loss_fn)}
+        if test_data is not None:
+            row["test_loss"] = evaluate_loss(net, test_data, loss_fn)
+        for name, fn in (metrics or {}).items():
+            value = fn(net)
+            if isinstance(value, torch.Tensor):
+                value = value.detach().cpu().to(torch.float64).numpy()
+            row[name] = value
+        history.log(epoch, **row)
+        if stop_if_diverged and not np.any(np.isfinite(row["train_loss"])):
+            break
+    return history

@@ -1,0 +1,38 @@
+import numpy as np
+import pytest
+import torch
+
+import d2lnotes as dn
+
+
+def test_correct_answer_prints_confirmation(capsys):
+    dn.check_answer(0.0101, 0.01, name="noise floor", rtol=0.05)
+    assert "Correct: noise floor" in capsys.readouterr().out
+    dn.check_answer(torch.tensor([1.0, 2.0]), np.array([1.0, 2.0]))
+
+
+def test_missing_answer_asks_for_one():
+    with pytest.raises(dn.ExerciseFeedback, match="replace the `...`.*Hint: think"):
+        dn.check_answer(..., 1.0, hint="think")
+
+
+def test_known_mistake_gets_its_message():
+    mistakes = [(0.1, "that is the standard deviation; MSE is in squared units")]
+    with pytest.raises(dn.ExerciseFeedback, match="standard deviation"):
+        dn.check_answer(0.1, 0.01, mistakes=mistakes)
+    with pytest.raises(dn.ExerciseFeedback, match="negative"):
+        dn.check_answer(-3, 0.01, mistakes=[(lambda a: a < 0, "an MSE is never negative")])
+
+
+def test_other_wrong_answers_do_not_reveal_the_answer():
+    with pytest.raises(dn.ExerciseFeedback) as err:
+        dn.check_answer(0.5, 0.25, hint="square it")
+    assert "100%" in str(err.value) and "0.25" not in str(err.value)
+    with pytest.raises(dn.ExerciseFeedback, match="shape"):
+        dn.check_answer([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(dn.ExerciseFeedback, match="1 of 2 entries"):
+        dn.check_answer([1.0, 5.0], [1.0, 2.0])
+    with pytest.raises(dn.ExerciseFeedback, match="NaN"):
+        dn.check_answer(float("nan"), 1.0)
+    with pytest.raises(dn.ExerciseFeedback, match="number or an array"):
+        dn.check_answer("seven", 7)

@@ -1,0 +1,77 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import d2lnotes as dn
+
+
+def test_seed_everything_repeats_all_generators():
+    g = dn.seed_everything(123)
+    a = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
+    g = dn.seed_everything(123)
+    b = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
+    assert a == b
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
+def test_seed_everything_rejects_bad_seed(bad):
+    with pytest.raises(ValueError, match="seed"):
+        dn.seed_everything(bad)
+
+
+def test_set_threads_argument_env_and_default(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        assert dn.set_threads(1) == 1
+        monkeypatch.setenv("D2LNOTES_THREADS", "2")
+        assert dn.set_threads() == 2
+        monkeypatch.delenv("D2LNOTES_THREADS")
+        assert dn.set_threads() == 1  # DEFAULT_THREADS
+        monkeypatch.setenv("D2LNOTES_THREADS", "many")
+        with pytest.raises(ValueError, match="D2LNOTES_THREADS"):
+            dn.set_threads()
+        with pytest.raises(ValueError, match="num_threads"):
+            dn.set_threads(-2)
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_get_device_precedence(monkeypatch):
+    monkeypatch.setenv("D2LNOTES_DEVICE", "cpu")
+    assert dn.get_device() == torch.device("cpu")
+    assert dn.get_device("cpu") == torch.device("cpu")
+    monkeypatch.delenv("D2LNOTES_DEVICE")
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert dn.get_device().type == expected
+
+
+def test_get_device_refuses_missing_or_unknown(monkeypatch):
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA is not available"):
+            dn.get_device("cuda")
+        monkeypatch.setenv("D2LNOTES_DEVICE", "cuda:0")
+        with pytest.raises(RuntimeError, match="CUDA"):
+            dn.get_device()
+    with pytest.raises(ValueError, match="device"):
+        dn.get_device("tpu-please")
+
+
+def test_try_gpu_falls_back_to_cpu():
+    dev = dn.try_gpu(10_000)
+    assert dev == torch.device("cpu")
+
+
+def test_notebook_setup_outside_ipython_returns_device():
+    before = torch.get_num_threads()
+    try:
+        dev = dn.notebook_setup(seed=3, threads=1, device="cpu")
+        assert dev == torch.device("cpu")
+        assert torch.get_num_threads() == 1
+        # seeded: the next draw is the same as after seed_everything(3)
+        x = torch.rand(1).item()
+        dn.seed_everything(3)
+        assert torch.rand(1).item() == x
+    finally:
+        torch.set_num_threads(before)

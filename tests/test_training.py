@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import d2lnotes as dn
+
+
+def _linear_problem(seed=0, n=200):
+    w = torch.tensor([2.0, -3.4])
+    return dn.synthetic_data(w, 4.2, n, noise=0.01, seed=seed), w
+
+
+def test_train_sgd_fits_linear_regression_and_logs_history():
+    (X, y), w = _linear_problem()
+    torch.manual_seed(0)
+    net = nn.Linear(2, 1)
+    h = dn.train_sgd(
+        net, nn.MSELoss(), (X, y), num_epochs=20, batch_size=10, lr=0.03,
+        test_data=(X[:50], y[:50]), metrics={"w_norm": lambda m: m.weight.norm()},
+    )
+    assert h.epochs == list(range(1, 21))
+    assert set(h.keys()) == {"train_loss", "test_loss", "w_norm"}
+    assert h.last("train_loss") < 1e-3
+    torch.testing.assert_close(net.weight.detach().reshape(-1), w, atol=0.01, rtol=0)
+    assert h["train_loss"][0] > h["train_loss"][-1]
+    assert abs(h.last("w_norm") - w.norm().item()) < 0.02
+
+
+def test_train_sgd_lr_matches_torch_sgd_exactly():
+    (X, y), _ = _linear_problem(seed=1)
+    torch.manual_seed(1)
+    a = nn.Linear(2, 1)
+    b = nn.Linear(2, 1)
+    b.load_state_dict(a.state_dict())
+    ha = dn.train_sgd(a, nn.MSELoss(), (X, y), num_epochs=3, batch_size=16, lr=0.05, seed=4)
+    opt = torch.optim.SGD(b.parameters(), lr=0.05)
+    hb = dn.train_sgd(b, nn.MSELoss(), (X, y), num_epochs=3, batch_size=16, optimizer=opt, seed=4)
+    torch.testing.assert_close(a.weight, b.weight)
+    np.testing.assert_allclose(ha["train_loss"], hb["train_loss"], rtol=1e-6)
+
+
+def test_train_sgd_is_reproducible_with_seed_and_order_depends_on_it():
+    (X, y), _ = _linear_problem(seed=2)
+    def run(seed):
+        torch.manual_seed(0)
+        net = nn.Linear(2, 1)
+        dn.train_sgd(net, nn.MSELoss(), (X, y), num_epochs=1, batch_size=7, lr=0.01, seed=seed)
+        return net.weight.detach().clone()
+    assert torch.equal(run(5), run(5))
+    assert not torch.equal(run(5), run(6))
+
+
+def test_train_sgd_eval_every_and_divergence_stop():
+    (X, y), _ = _linear_problem(seed=3)
+    net = nn.Linear(2, 1)
+    h = dn.train_sgd(net, nn.MSELoss(), (X, y), num_epochs=10, batch_size=10, lr=0.01, eval_every=4)
+    assert h.epochs == [4, 8, 10]
+    big = nn.Linear(2, 1)
+    h = dn.train_sgd(big, nn.MSELoss(), (X * 1e3, y), num_epochs=50, batch_size=10, lr=10.0)
+    assert h.diverged() and len(h) < 50
+
+
+def test_train_sgd_rejects_bad_input():
+    (X, y), _ = _linear_problem()
+    net = nn.Linear(2, 1)
+    loss = nn.MSELoss()
+    with pytest.raises(ValueError, match="batch_size"):
+        dn.train_sgd(net, loss, (X, y), num_epochs=1, batch_size=0, lr=0.1)
+    with pytest.raises(ValueError, match="num_epochs"):
+        dn.train_sgd(net, loss, (X, y), num_epochs=0, batch_size=1, lr=0.1)
+    with pytest.raises(ValueError, match="exactly one of lr and optimizer"):
+        dn.train_sgd(net, loss, (X, y), num_epochs=1, batch_size=1)
+    with pytest.raises(ValueError, match="lr"):
+        dn.train_sgd(net, loss, (X, y), num_epochs=1, batch_size=1, lr=-1.0)
+    with pytest.raises(ValueError, match="same number of examples"):
+        dn.train_sgd(net, loss, (X, y[:-1]), num_epochs=1, batch_size=1, lr=0.1)
+    with pytest.raises(TypeError, match="pair"):
+        dn.train_sgd(net, loss, X, num_epochs=1, batch_size=1, lr=0.1)
+    with pytest.raises(TypeError, match="nn.Module"):
+        dn.train_sgd(lambda x: x, loss, (X, y), num_epochs=1, batch_size=1, lr=0.1)
+    with pytest.raises(ValueError, match="scalar or one value per model"):
+        dn.train_sgd(net, nn.MSELoss(reduction="none"), (X, y), num_epochs=1, batch_size=4, lr=0.1)
+
+
+def test_evaluate_loss_weights_batches_by_size_and_restores_mode():
+    X = torch.arange(10.0).reshape(10, 1)
+    y = torch.zeros(10, 1)
+    net = nn.Sequential(nn.Identity())
+    net.train()
+    full = dn.evaluate_loss(net, (X, y), nn.MSELoss())
+    batched = dn.evaluate_loss(net, (X, y), nn.MSELoss(), batch_size=3)
+    assert full == pytest.approx((X**2).mean().item())
+    assert batched == pytest.approx(full)
+    assert net.training
+    loader = dn.load_array((X, y), batch_size=4, is_train=False)
+    assert dn.evaluate_loss(net, loader, nn.MSELoss()) == pytest.approx(full)
+    with pytest.raises(ValueError, match="no examples"):
+        dn.evaluate_loss(net, [], nn.MSELoss())
