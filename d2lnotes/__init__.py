@@ -17,7 +17,7 @@ from .book import (
     train_epoch_ch3,
 )
 from .closed_form import least_squares
-from .exercises import ExerciseFeedback, check_answer
+from .exercises import ExerciseFeedback, check_answer, check_choice
 from .history import History
 from .plotting import plot_bands, plot_history, save_figure
 from .progress import progress_bar
@@ -43,6 +43,7 @@ __all__ = [
     "PolynomialData",
     "accuracy",
     "check_answer",
+    "check_choice",
     "degree_masks",
     "evaluate_accuracy",
     "evaluate_loss",

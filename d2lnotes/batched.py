@@ -37,9 +37,10 @@ class BatchedLinear(nn.Module):
     Shapes: ``weight`` (M, d), ``mask`` (M, d); input ``X`` (n, d) shared by all
     models, or (n, M, d) with each model's own data (e.g. one data set per
     seed) -> output (M, n).  Examples stay on the first dimension, so
-    :func:`~d2lnotes.minibatches` slices every model's data with one index.  Initialisation matches ``nn.Linear``'s default
-    distribution per model, U(-1/sqrt(k), 1/sqrt(k)) with k the number of
-    features the model uses, drawn on the CPU from ``seed``.
+    :func:`~d2lnotes.minibatches` slices every model's data with one index.
+    Initialisation matches ``nn.Linear``'s default distribution per model,
+    U(-1/sqrt(k), 1/sqrt(k)) with k the number of features the model uses,
+    drawn on the CPU from ``seed``.
     """
 
     def __init__(
@@ -120,5 +121,3 @@ def per_model_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
             f"{(M, n)}, got {tuple(y.shape)}"
         )
     return ((y_hat - target) ** 2).mean(dim=1)
-
-

@@ -147,8 +147,14 @@ def train_epoch_ch3(net, train_iter: Iterable, loss: Callable, updater) -> tuple
 
 
 def train_ch3(
-    net, train_iter: Iterable, test_iter: Iterable, loss: Callable, num_epochs: int, updater,
-    *, progress: bool = False,
+    net,
+    train_iter: Iterable,
+    test_iter: Iterable,
+    loss: Callable,
+    num_epochs: int,
+    updater,
+    *,
+    progress: bool = False,
 ) -> History:
     """Train for ``num_epochs`` (book chapter 3) and return the history with
     ``train_loss``, ``train_acc`` and ``test_acc`` per epoch."""

@@ -22,6 +22,10 @@ def least_squares(X: torch.Tensor, y: torch.Tensor, ridge: float = 0.0) -> torch
     ``ridge > 0`` it solves the equivalent stacked system
     ``[X; sqrt(ridge) I] w = [y; 0]`` instead of forming ``X^T X``.
 
+    The weights come back in ``X``'s dtype.  Evaluate ill-conditioned fits
+    (e.g. degree 19) in float64: their weights are huge and cancel, which
+    float32 cannot resolve.
+
     Without ridge, fewer examples than parameters (``n < d``, e.g. degree >=
     number of samples) has infinitely many exact solutions and is rejected.
     """
@@ -30,7 +34,9 @@ def least_squares(X: torch.Tensor, y: torch.Tensor, ridge: float = 0.0) -> torch
     ridge = v.non_negative_float(ridge, "ridge")
     n, d = X.shape
     if y.shape[0] != n:
-        raise ValueError(f"X has {n} rows but y has {y.shape[0]}: shapes {tuple(X.shape)} and {tuple(y.shape)}")
+        raise ValueError(
+            f"X has {n} rows but y has {y.shape[0]}: shapes {tuple(X.shape)} and {tuple(y.shape)}"
+        )
     if y.ndim == 2 and y.shape[1] != 1:
         raise ValueError(f"y must have shape (n,) or (n, 1), got {tuple(y.shape)}")
     if n == 0 or d == 0:

@@ -8,12 +8,12 @@ is and gives the hint.  It never prints the expected value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import torch
 
-__all__ = ["ExerciseFeedback", "check_answer"]
+__all__ = ["ExerciseFeedback", "check_answer", "check_choice"]
 
 
 class ExerciseFeedback(AssertionError):
@@ -48,9 +48,8 @@ def check_answer(
     """
     if answer is Ellipsis or answer is None:
         raise ExerciseFeedback(
-            f"{name}: not answered yet -- replace the `...` with your answer." + (
-                f" Hint: {hint}" if hint else ""
-            )
+            f"{name}: not answered yet -- replace the `...` with your answer."
+            + (f" Hint: {hint}" if hint else "")
         )
     try:
         got = _as_array(answer)
@@ -59,24 +58,55 @@ def check_answer(
             f"{name}: expected a number or an array, got {type(answer).__name__}"
         ) from None
     want = _as_array(expected)
-    if got.shape != want.shape:
-        raise ExerciseFeedback(f"{name}: expected shape {want.shape}, got shape {got.shape}")
-    if not np.all(np.isfinite(got)):
-        raise ExerciseFeedback(f"{name}: contains NaN or inf -- check for a division by zero or overflow")
-    if _close(got, want, rtol, atol):
+    if got.shape == want.shape and np.all(np.isfinite(got)) and _close(got, want, rtol, atol):
         print(f"Correct: {name} checks out.")
         return
     for pattern, message in mistakes:
-        if isinstance(pattern, Callable):
-            matched = bool(pattern(got))
+        if callable(pattern):
+            try:
+                matched = bool(pattern(got))
+            except Exception:  # a predicate written for another shape
+                matched = False
         else:
             matched = _close(got, _as_array(pattern), rtol, atol)
         if matched:
             raise ExerciseFeedback(f"{name}: {message}")
+    if got.shape != want.shape:
+        raise ExerciseFeedback(f"{name}: expected shape {want.shape}, got shape {got.shape}")
+    if not np.all(np.isfinite(got)):
+        raise ExerciseFeedback(
+            f"{name}: contains NaN or inf -- check for a division by zero or overflow"
+        )
     if got.size == 1:
-        rel = abs(float(got.reshape(())) - float(want.reshape(()))) / max(abs(float(want.reshape(()))), 1e-300)
+        rel = abs(float(got.reshape(())) - float(want.reshape(()))) / max(
+            abs(float(want.reshape(()))), 1e-300
+        )
         detail = f"it is off by {rel:.0%} (tolerance {rtol:.0%})"
     else:
         bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
         detail = f"{int(bad.sum())} of {bad.size} entries are off"
     raise ExerciseFeedback(f"{name}: not quite -- {detail}." + (f" Hint: {hint}" if hint else ""))
+
+
+def check_choice(
+    answer, correct: str, feedback: Mapping[str, str], *, name: str = "answer"
+) -> None:
+    """Multiple choice: ``answer`` is one of the keys of ``feedback`` (e.g. ``"b"``).
+
+    ``feedback`` maps every option to what a learner who picked it should hear;
+    the entry of the correct option is printed as the explanation.
+    """
+    if correct not in feedback:
+        raise ValueError(f"correct option {correct!r} is not among {sorted(feedback)}")
+    if answer is Ellipsis or answer is None:
+        raise ExerciseFeedback(
+            f"{name}: not answered yet -- replace the `...` with one of {sorted(feedback)}."
+        )
+    key = str(answer).strip().lower().strip("()")
+    if key not in feedback:
+        raise ExerciseFeedback(
+            f"{name}: {answer!r} is not an option; choose one of {sorted(feedback)}."
+        )
+    if key != correct:
+        raise ExerciseFeedback(f"{name}: not this one -- {feedback[key]}")
+    print(f"Correct: {feedback[key]}")

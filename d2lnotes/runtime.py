@@ -70,9 +70,7 @@ def set_threads(num_threads: int | None = None) -> int:
             try:
                 num_threads = int(env)
             except ValueError:
-                raise ValueError(
-                    f"D2LNOTES_THREADS must be an integer, got {env!r}"
-                ) from None
+                raise ValueError(f"D2LNOTES_THREADS must be an integer, got {env!r}") from None
         else:
             num_threads = DEFAULT_THREADS
     if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 0:

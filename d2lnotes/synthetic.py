@@ -116,9 +116,11 @@ class PolynomialData:
     def true_function(self, x: torch.Tensor) -> torch.Tensor:
         """The noise-free target at ``x`` (n,) -> (n, 1)."""
         w = torch.tensor(self.coeffs, dtype=torch.float64, device=x.device)
-        return (polynomial_features(x.to(torch.float64), len(self.coeffs) - 1) @ w).to(
-            x.dtype
-        ).unsqueeze(1)
+        return (
+            (polynomial_features(x.to(torch.float64), len(self.coeffs) - 1) @ w)
+            .to(x.dtype)
+            .unsqueeze(1)
+        )
 
 
 def make_polynomial_data(

@@ -27,7 +27,11 @@ Data = tuple[torch.Tensor, torch.Tensor]
 
 
 def _as_batches(data, batch_size: int | None) -> Iterable[Data]:
-    if isinstance(data, tuple) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
+    if (
+        isinstance(data, tuple)
+        and len(data) == 2
+        and all(isinstance(t, torch.Tensor) for t in data)
+    ):
         X, y = data
         v.same_length((X, y), ("X", "y"))
         if batch_size is None:
@@ -57,7 +61,8 @@ def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: 
             loss = loss_fn(net(X), y)
             if loss.ndim > 1:
                 raise ValueError(
-                    f"loss_fn must return a scalar or a vector per model, got shape {tuple(loss.shape)}"
+                    "loss_fn must return a scalar or a vector per model, "
+                    f"got shape {tuple(loss.shape)}"
                 )
             n = X.shape[0]
             total = loss.detach() * n if total is None else total + loss.detach() * n
@@ -117,7 +122,9 @@ def train_sgd(
     if (lr is None) == (optimizer is None):
         raise ValueError("give exactly one of lr and optimizer")
     if lr is not None:
-        if isinstance(lr, bool) or not (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0):
+        if isinstance(lr, bool) or not (
+            isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0
+        ):
             raise ValueError(f"lr must be a positive number, got {lr!r}")
         lr = float(lr)
     params = [p for p in net.parameters() if p.requires_grad]
@@ -140,7 +147,8 @@ def train_sgd(
             loss = loss_fn(net(Xb), yb)
             if loss.ndim > 1:
                 raise ValueError(
-                    f"loss_fn must return a scalar or one value per model, got shape {tuple(loss.shape)}"
+                    "loss_fn must return a scalar or one value per model, "
+                    f"got shape {tuple(loss.shape)}"
                 )
             for p in params:
                 p.grad = None

@@ -20,16 +20,25 @@ def test_batched_training_equals_separate_training():
     X = data.features(6)
     net = dn.BatchedLinear(3, 7, dn.degree_masks(degrees, 7), seed=2)
     init = net.effective_weight().detach().clone()
-    hb = dn.train_sgd(net, dn.per_model_mse, (X, data.y_train), num_epochs=5, batch_size=8, lr=0.01, seed=9)
+    hb = dn.train_sgd(
+        net, dn.per_model_mse, (X, data.y_train), num_epochs=5, batch_size=8, lr=0.01, seed=9
+    )
     for m, k in enumerate(degrees):
         single = nn.Linear(k + 1, 1, bias=False)
         with torch.no_grad():
             single.weight.copy_(init[m, : k + 1])
         hs = dn.train_sgd(
-            single, nn.MSELoss(), (data.features(k), data.y_train),
-            num_epochs=5, batch_size=8, lr=0.01, seed=9,
+            single,
+            nn.MSELoss(),
+            (data.features(k), data.y_train),
+            num_epochs=5,
+            batch_size=8,
+            lr=0.01,
+            seed=9,
         )
-        torch.testing.assert_close(net.effective_weight()[m, : k + 1], single.weight[0], rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(
+            net.effective_weight()[m, : k + 1], single.weight[0], rtol=1e-5, atol=1e-6
+        )
         assert hb["train_loss"][-1, m] == pytest.approx(hs.last("train_loss"), rel=1e-5)
     # masked weights never move
     assert torch.all(net.effective_weight()[0, 2:] == 0)

@@ -58,10 +58,13 @@ def test_train_ch3_with_optimizer_and_with_book_updater():
 
     W = torch.zeros(2, 2, requires_grad=True)
     b = torch.zeros(2, requires_grad=True)
+
     def net2(X):
         return X @ W + b
+
     def updater(batch_size):
         dn.sgd([W, b], 0.5, batch_size)
+
     h2 = dn.train_ch3(net2, train_iter, test_iter, loss, 5, updater)
     assert h2.last("test_acc") > 0.9
     assert dn.evaluate_accuracy(net2, test_iter) == pytest.approx(h2.last("test_acc"))

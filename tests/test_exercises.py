@@ -36,3 +36,23 @@ def test_other_wrong_answers_do_not_reveal_the_answer():
         dn.check_answer(float("nan"), 1.0)
     with pytest.raises(dn.ExerciseFeedback, match="number or an array"):
         dn.check_answer("seven", 7)
+
+
+def test_shape_mistake_predicates_come_before_the_shape_message():
+    mistakes = [(lambda a: a.shape == (100, 1), "you returned predictions, not weights")]
+    with pytest.raises(dn.ExerciseFeedback, match="predictions, not weights"):
+        dn.check_answer(np.zeros((100, 1)), np.zeros(4), mistakes=mistakes)
+
+
+def test_check_choice(capsys):
+    feedback = {"a": "too few data is not it", "b": "tiny features get tiny gradients"}
+    dn.check_choice("B", "b", feedback)
+    assert "tiny gradients" in capsys.readouterr().out
+    with pytest.raises(dn.ExerciseFeedback, match="too few data"):
+        dn.check_choice("a", "b", feedback)
+    with pytest.raises(dn.ExerciseFeedback, match="not an option"):
+        dn.check_choice("z", "b", feedback)
+    with pytest.raises(dn.ExerciseFeedback, match="not answered"):
+        dn.check_choice(..., "b", feedback)
+    with pytest.raises(ValueError, match="correct option"):
+        dn.check_choice("a", "c", feedback)

@@ -45,7 +45,9 @@ def test_polynomial_features_values():
     expected = torch.tensor([[1, 2, 4 / 2, 8 / 6], [1, -1, 1 / 2, -1 / 6]], dtype=torch.float64)
     torch.testing.assert_close(f, expected)
     raw = dn.polynomial_features(x, 3, scaled=False)
-    torch.testing.assert_close(raw, torch.tensor([[1, 2, 4, 8], [1, -1, 1, -1]], dtype=torch.float64))
+    torch.testing.assert_close(
+        raw, torch.tensor([[1, 2, 4, 8], [1, -1, 1, -1]], dtype=torch.float64)
+    )
     assert dn.polynomial_features(x.float(), 19).dtype == torch.float32
 
 

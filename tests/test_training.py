@@ -16,8 +16,14 @@ def test_train_sgd_fits_linear_regression_and_logs_history():
     torch.manual_seed(0)
     net = nn.Linear(2, 1)
     h = dn.train_sgd(
-        net, nn.MSELoss(), (X, y), num_epochs=20, batch_size=10, lr=0.03,
-        test_data=(X[:50], y[:50]), metrics={"w_norm": lambda m: m.weight.norm()},
+        net,
+        nn.MSELoss(),
+        (X, y),
+        num_epochs=20,
+        batch_size=10,
+        lr=0.03,
+        test_data=(X[:50], y[:50]),
+        metrics={"w_norm": lambda m: m.weight.norm()},
     )
     assert h.epochs == list(range(1, 21))
     assert set(h.keys()) == {"train_loss", "test_loss", "w_norm"}
@@ -42,11 +48,13 @@ def test_train_sgd_lr_matches_torch_sgd_exactly():
 
 def test_train_sgd_is_reproducible_with_seed_and_order_depends_on_it():
     (X, y), _ = _linear_problem(seed=2)
+
     def run(seed):
         torch.manual_seed(0)
         net = nn.Linear(2, 1)
         dn.train_sgd(net, nn.MSELoss(), (X, y), num_epochs=1, batch_size=7, lr=0.01, seed=seed)
         return net.weight.detach().clone()
+
     assert torch.equal(run(5), run(5))
     assert not torch.equal(run(5), run(6))
 
