@@ -6,17 +6,7 @@
   120 s instead of nbval's hard-coded 5 s.
 """
 
-import re
-
-_TQDM = re.compile(r"^\s*\d+%\|")
-
-
-def _is_progress_bar(output) -> bool:
-    data = output.get("data", {}) if hasattr(output, "get") else {}
-    text = data.get("text/plain", "")
-    if isinstance(text, list):
-        text = "".join(text)
-    return "application/vnd.jupyter.widget-view+json" in data and bool(_TQDM.match(text))
+from d2lnotes.progress import is_progress_bar_output
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -35,8 +25,8 @@ def pytest_configure(config):
     original = IPyNbCell.compare_outputs
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        test = [o for o in test if not _is_progress_bar(o)]
-        ref = [o for o in ref if not _is_progress_bar(o)]
+        test = [o for o in test if not is_progress_bar_output(o)]
+        ref = [o for o in ref if not is_progress_bar_output(o)]
         return original(self, test, ref, skip_compare)
 
     compare_outputs._d2lnotes = True

@@ -20,7 +20,7 @@ from .closed_form import least_squares
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .history import History
 from .plotting import plot_bands, plot_history, save_figure
-from .progress import progress_bar
+from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
 from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
 from .synthetic import (
     CUBIC_COEFFS,
@@ -35,6 +35,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CUBIC_COEFFS",
+    "PROGRESS_MIN_STEPS",
     "Accumulator",
     "ArrayLoader",
     "BatchedLinear",
@@ -48,6 +49,7 @@ __all__ = [
     "evaluate_accuracy",
     "evaluate_loss",
     "get_device",
+    "is_progress_bar_output",
     "least_squares",
     "linreg",
     "load_array",

@@ -18,7 +18,7 @@ from torch import nn
 from . import _validate as v
 from .batching import minibatches
 from .history import History
-from .progress import progress_bar
+from .progress import progress_bar, wants_progress
 
 __all__ = ["evaluate_loss", "train_sgd"]
 
@@ -90,7 +90,7 @@ def train_sgd(
     metrics: Mapping[str, Callable[[nn.Module], object]] | None = None,
     eval_every: int = 1,
     stop_if_diverged: bool = True,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> History:
     """Train ``net`` by minibatch SGD and return its history.
 
@@ -108,7 +108,8 @@ def train_sgd(
     metrics: extra per-epoch measurements ``name -> f(net)``, e.g. a weight norm.
     eval_every: log every this many epochs (and always the last epoch).
     stop_if_diverged: stop early once the training loss is NaN/inf for every model.
-    progress: show a ``tqdm.auto`` progress bar over epochs.
+    progress: show a ``tqdm.auto`` progress bar over epochs; ``None`` (default) shows
+        one for long runs (at least ``PROGRESS_MIN_STEPS`` optimiser steps).
 
     Logged each time: ``train_loss`` (the whole training set, evaluated after
     the epoch in ``eval()`` mode, as the book's ``evaluate_loss`` does), ``test_loss``
@@ -141,7 +142,9 @@ def train_sgd(
     X, y = train_data
     generator = torch.Generator().manual_seed(v.non_negative_int(seed, "seed"))
     history = History()
-    for epoch in progress_bar(range(1, num_epochs + 1), enabled=progress, desc="epochs"):
+    steps = num_epochs * -(-X.shape[0] // batch_size)
+    show = wants_progress(progress, steps)
+    for epoch in progress_bar(range(1, num_epochs + 1), enabled=show, desc="epochs"):
         net.train()
         for Xb, yb in minibatches(X, y, batch_size=batch_size, generator=generator):
             loss = loss_fn(net(Xb), yb)

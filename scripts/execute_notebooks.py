@@ -7,6 +7,7 @@ keeps widget state (so rendered notebooks show widgets), drops progress-bar outp
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -15,13 +16,38 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-TQDM = re.compile(r"^\s*\d+%\|")
+from d2lnotes.progress import is_progress_bar_output
 
 
-def is_progress_bar(output) -> bool:
-    data = output.get("data", {})
-    text = data.get("text/plain", "")
-    return "application/vnd.jupyter.widget-view+json" in data and bool(TQDM.match(text))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
+
+
+def prune_widget_state(nb) -> None:
+    """Keep only the widget models that a remaining output shows (and their children)."""
+    widgets = nb.metadata.get("widgets", {})
+    key = "application/vnd.jupyter.widget-state+json"
+    state = widgets.get(key, {}).get("state")
+    if state is None:
+        return
+    todo = [
+        o["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if WIDGET_VIEW in o.get("data", {})
+    ]
+    keep: set[str] = set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in keep or model_id not in state:
+            continue
+        keep.add(model_id)
+        todo.extend(MODEL_REF.findall(json.dumps(state[model_id])))
+    if keep:
+        widgets[key]["state"] = {k: v for k, v in state.items() if k in keep}
+    else:
+        del nb.metadata["widgets"]
 
 
 def execute(path: Path, timeout: int = 900) -> float:
@@ -38,7 +64,8 @@ def execute(path: Path, timeout: int = 900) -> float:
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not is_progress_bar(o)]
+            cell.outputs = [o for o in cell.outputs if not is_progress_bar_output(o)]
+    prune_widget_state(nb)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return elapsed
