@@ -21,7 +21,9 @@ from .exercises import ExerciseFeedback, check_answer, check_choice
 from .history import History
 from .plotting import plot_bands, plot_history, save_figure
 from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
+from .regularization import l1_penalty, l2_penalty
 from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
+from .splits import stack_datasets, train_val_split
 from .synthetic import (
     CUBIC_COEFFS,
     PolynomialData,
@@ -50,6 +52,8 @@ __all__ = [
     "evaluate_loss",
     "get_device",
     "is_progress_bar_output",
+    "l1_penalty",
+    "l2_penalty",
     "least_squares",
     "linreg",
     "load_array",
@@ -65,10 +69,12 @@ __all__ = [
     "seed_everything",
     "set_threads",
     "sgd",
+    "stack_datasets",
     "squared_loss",
     "synthetic_data",
     "train_ch3",
     "train_epoch_ch3",
     "train_sgd",
+    "train_val_split",
     "try_gpu",
 ]

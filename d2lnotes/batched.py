@@ -32,7 +32,7 @@ def degree_masks(degrees, num_features: int) -> torch.Tensor:
 
 
 class BatchedLinear(nn.Module):
-    """``M`` independent linear models without bias: ``y_hat[m] = X @ (mask[m] * weight[m])``.
+    """``M`` independent linear models: ``y_hat[m] = X @ (mask[m] * weight[m]) (+ bias[m])``.
 
     Shapes: ``weight`` (M, d), ``mask`` (M, d); input ``X`` (n, d) shared by all
     models, or (n, M, d) with each model's own data (e.g. one data set per
@@ -40,7 +40,8 @@ class BatchedLinear(nn.Module):
     :func:`~d2lnotes.minibatches` slices every model's data with one index.
     Initialisation matches ``nn.Linear``'s default distribution per model,
     U(-1/sqrt(k), 1/sqrt(k)) with k the number of features the model uses,
-    drawn on the CPU from ``seed``.
+    drawn on the CPU from ``seed``, or ``init_weight`` (M, d) as given.  With
+    ``bias=True`` each model also has a bias, initialised to 0 (shape (M,)).
     """
 
     def __init__(
@@ -51,6 +52,7 @@ class BatchedLinear(nn.Module):
         *,
         seed: int = 0,
         init_weight: torch.Tensor | None = None,
+        bias: bool = False,
     ) -> None:
         super().__init__()
         num_models = v.positive_int(num_models, "num_models")
@@ -80,6 +82,7 @@ class BatchedLinear(nn.Module):
                 )
             weight = init_weight.detach().to("cpu", torch.float32).clone()
         self.weight = nn.Parameter(weight * mask)
+        self.bias = nn.Parameter(torch.zeros(num_models)) if bias else None
         self.register_buffer("mask", mask)
 
     @property
@@ -93,13 +96,18 @@ class BatchedLinear(nn.Module):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         M, d = self.weight.shape
         if X.ndim == 2 and X.shape[1] == d:
-            return self.effective_weight() @ X.T
-        if X.ndim == 3 and X.shape[1:] == (M, d):
-            return torch.einsum("nmd,md->mn", X, self.effective_weight())
-        raise ValueError(f"X must have shape (n, {d}) or (n, {M}, {d}), got {tuple(X.shape)}")
+            out = self.effective_weight() @ X.T
+        elif X.ndim == 3 and X.shape[1:] == (M, d):
+            out = torch.einsum("nmd,md->mn", X, self.effective_weight())
+        else:
+            raise ValueError(f"X must have shape (n, {d}) or (n, {M}, {d}), got {tuple(X.shape)}")
+        return out if self.bias is None else out + self.bias.unsqueeze(1)
 
     def extra_repr(self) -> str:
-        return f"num_models={self.weight.shape[0]}, in_features={self.weight.shape[1]}"
+        return (
+            f"num_models={self.weight.shape[0]}, in_features={self.weight.shape[1]}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 def per_model_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

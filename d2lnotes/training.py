@@ -87,6 +87,8 @@ def train_sgd(
     optimizer: torch.optim.Optimizer | None = None,
     test_data: Data | None = None,
     seed: int = 0,
+    penalty: Callable[[nn.Module], torch.Tensor] | None = None,
+    after_step: Callable[[nn.Module], None] | None = None,
     metrics: Mapping[str, Callable[[nn.Module], object]] | None = None,
     eval_every: int = 1,
     stop_if_diverged: bool = True,
@@ -105,6 +107,11 @@ def train_sgd(
         dominates for tiny models (give ``lr`` *or* ``optimizer``).
     optimizer: any ``torch.optim`` optimizer over ``net``'s parameters.
     seed: seeds the minibatch order (drawn on the CPU: same on every device).
+    penalty: ``penalty(net)`` added to the minibatch loss when training (scalar or
+        (M,)), e.g. ``lambda m: lam * l2_penalty(m.weight)``.  The logged losses are
+        the data losses without it, as in the book's plots.
+    after_step: ``after_step(net)`` runs (without gradients) after every update,
+        e.g. a proximal step such as soft-thresholding for an L1 penalty.
     metrics: extra per-epoch measurements ``name -> f(net)``, e.g. a weight norm.
     eval_every: log every this many epochs (and always the last epoch).
     stop_if_diverged: stop early once the training loss is NaN/inf for every model.
@@ -148,6 +155,8 @@ def train_sgd(
         net.train()
         for Xb, yb in minibatches(X, y, batch_size=batch_size, generator=generator):
             loss = loss_fn(net(Xb), yb)
+            if penalty is not None:
+                loss = loss + penalty(net)
             if loss.ndim > 1:
                 raise ValueError(
                     "loss_fn must return a scalar or one value per model, "
@@ -163,6 +172,9 @@ def train_sgd(
                     for p in params:
                         if p.grad is not None:
                             p.sub_(p.grad, alpha=lr)
+            if after_step is not None:
+                with torch.no_grad():
+                    after_step(net)
         if epoch % eval_every and epoch != num_epochs:
             continue
         row = {"train_loss": evaluate_loss(net, train_data, loss_fn)}

@@ -84,3 +84,23 @@ def test_batched_shapes_are_checked():
         dn.per_model_mse(torch.ones(2, 4), torch.ones(5))
     with pytest.raises(ValueError, match="y_hat"):
         dn.per_model_mse(torch.ones(4), torch.ones(4))
+
+
+def test_batched_linear_with_bias_matches_separate_linear_models():
+    gen = torch.Generator().manual_seed(3)
+    X = torch.randn(30, 4, generator=gen)
+    y = X @ torch.tensor([1.0, 2.0, -1.0, 0.5]) + 3.0
+    init = torch.randn(2, 4, generator=gen)
+    net = dn.BatchedLinear(2, 4, init_weight=init, bias=True)
+    assert net.bias.shape == (2,) and torch.all(net.bias == 0)
+    dn.train_sgd(net, dn.per_model_mse, (X, y), num_epochs=3, batch_size=6, lr=0.05, seed=0)
+    for m in range(2):
+        single = nn.Linear(4, 1)
+        with torch.no_grad():
+            single.weight.copy_(init[m : m + 1])
+            single.bias.zero_()
+        dn.train_sgd(
+            single, nn.MSELoss(), (X, y.reshape(-1, 1)), num_epochs=3, batch_size=6, lr=0.05, seed=0
+        )
+        torch.testing.assert_close(net.weight[m], single.weight[0], rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(net.bias[m], single.bias[0], rtol=1e-5, atol=1e-6)
