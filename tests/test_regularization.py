@@ -71,3 +71,27 @@ def test_train_sgd_after_step_soft_thresholding_gives_exact_zeros():
         after_step=soft_threshold,
     )
     assert torch.all(net.weight == 0)
+
+
+def test_penalty_strength_scalar_and_per_model():
+    W = torch.tensor([[3.0, 4.0], [1.0, -1.0]])
+    assert dn.l2_penalty(W, 2.0).item() == pytest.approx(2 * 27 / 2)
+    lam = torch.tensor([0.0, 3.0])
+    torch.testing.assert_close(dn.l2_penalty(W, lam, per_model=True), torch.tensor([0.0, 3.0]))
+    torch.testing.assert_close(dn.l1_penalty(W, lam, per_model=True), torch.tensor([0.0, 6.0]))
+
+
+@pytest.mark.parametrize(
+    "lam, per_model, match",
+    [
+        (-1.0, False, "negative strength"),
+        (float("inf"), False, "finite"),
+        (torch.tensor([1.0, -0.5]), True, "negative strength"),
+        (torch.tensor([1.0, 2.0, 3.0]), True, r"shape \(2,\)"),
+        (torch.tensor([1.0, 2.0]), False, "a scalar"),
+        ("big", False, "finite number"),
+    ],
+)
+def test_penalty_strength_rejects_bad_values(lam, per_model, match):
+    with pytest.raises(ValueError, match=match):
+        dn.l2_penalty(torch.ones(2, 2), lam, per_model=per_model)
