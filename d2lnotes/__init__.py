@@ -4,7 +4,14 @@ Only reused machinery lives here (data, loops, plots, checks); each lesson's
 own code stays visible in its notebook.
 """
 
-from .batched import BatchedLinear, degree_masks, per_model_mse
+from .batched import (
+    BatchedLinear,
+    BatchedMLP,
+    degree_masks,
+    per_model_accuracy,
+    per_model_cross_entropy,
+    per_model_mse,
+)
 from .batching import ArrayLoader, load_array, minibatches
 from .book import (
     Accumulator,
@@ -17,6 +24,7 @@ from .book import (
     train_epoch_ch3,
 )
 from .closed_form import least_squares
+from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .history import History
 from .plotting import plot_bands, plot_history, save_figure
@@ -37,10 +45,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CUBIC_COEFFS",
+    "DatasetError",
+    "FashionMNIST",
     "PROGRESS_MIN_STEPS",
     "Accumulator",
     "ArrayLoader",
     "BatchedLinear",
+    "BatchedMLP",
     "ExerciseFeedback",
     "History",
     "PolynomialData",
@@ -56,15 +67,19 @@ __all__ = [
     "l2_penalty",
     "least_squares",
     "linreg",
+    "load_fashion_mnist",
     "load_array",
     "make_polynomial_data",
     "minibatches",
     "notebook_setup",
+    "per_model_accuracy",
+    "per_model_cross_entropy",
     "per_model_mse",
     "plot_bands",
     "plot_history",
     "polynomial_features",
     "progress_bar",
+    "read_idx",
     "save_figure",
     "seed_everything",
     "set_threads",

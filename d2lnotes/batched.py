@@ -14,7 +14,14 @@ from torch import nn
 
 from . import _validate as v
 
-__all__ = ["BatchedLinear", "degree_masks", "per_model_mse"]
+__all__ = [
+    "BatchedLinear",
+    "BatchedMLP",
+    "degree_masks",
+    "per_model_accuracy",
+    "per_model_cross_entropy",
+    "per_model_mse",
+]
 
 
 def degree_masks(degrees, num_features: int) -> torch.Tensor:
@@ -129,3 +136,126 @@ def per_model_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
             f"{(M, n)}, got {tuple(y.shape)}"
         )
     return ((y_hat - target) ** 2).mean(dim=1)
+
+
+class BatchedMLP(nn.Module):
+    """``M`` independent MLPs of the same sizes, trained side by side.
+
+    ``sizes = (784, 256, 256, 10)`` gives the book's 784-256-256-10 network:
+    Linear -> ReLU -> dropout -> Linear -> ReLU -> dropout -> Linear.  Model ``m``
+    applies inverted dropout with probability ``dropout[m][k]`` after hidden layer
+    ``k`` in training mode (none in ``eval()`` mode), with its own random masks.
+
+    Shapes: ``dropout`` (M, number of hidden layers), values in [0, 1); input ``X``
+    (n, d) shared by all models, (n, ...) with ``prod(...) = d`` (images are
+    flattened), or (n, M, d) with each model's own data -> logits (M, n, q).
+    Weights and biases start as ``nn.Linear``'s default, U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)), drawn on the CPU from ``seed``: a different draw per model, or
+    per group of ``share_init`` consecutive models (paired comparisons: models
+    ``2k`` and ``2k + 1`` start identical with ``share_init=2``).
+    """
+
+    def __init__(
+        self, num_models: int, sizes, dropout=None, *, seed: int = 0, share_init: int = 1
+    ) -> None:
+        super().__init__()
+        num_models = v.positive_int(num_models, "num_models")
+        sizes = [v.positive_int(s, "layer size") for s in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+        hidden = len(sizes) - 2
+        if dropout is None:
+            dropout = torch.zeros(num_models, hidden)
+        dropout = torch.as_tensor(dropout, dtype=torch.float32).detach().cpu()
+        if dropout.ndim == 1 and hidden > 0:
+            dropout = dropout.expand(num_models, hidden).clone()
+        if tuple(dropout.shape) != (num_models, hidden):
+            raise ValueError(
+                f"dropout must have shape ({num_models}, {hidden}) (models, hidden layers), "
+                f"got {tuple(dropout.shape)}"
+            )
+        if not bool(torch.all((dropout >= 0) & (dropout < 1))):
+            raise ValueError("dropout probabilities must lie in [0, 1)")
+        share_init = v.positive_int(share_init, "share_init")
+        if num_models % share_init:
+            raise ValueError(f"share_init={share_init} does not divide num_models={num_models}")
+        groups = num_models // share_init
+        gen = torch.Generator().manual_seed(v.non_negative_int(seed, "seed"))
+        self.weights = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            bound = fan_in**-0.5
+            w = (torch.rand(groups, fan_in, fan_out, generator=gen) * 2 - 1) * bound
+            b = (torch.rand(groups, 1, fan_out, generator=gen) * 2 - 1) * bound
+            w, b = w.repeat_interleave(share_init, 0), b.repeat_interleave(share_init, 0)
+            self.weights.append(nn.Parameter(w))
+            self.biases.append(nn.Parameter(b))
+        self.register_buffer("dropout", dropout)
+        self.sizes = tuple(sizes)
+
+    @property
+    def num_models(self) -> int:
+        return self.weights[0].shape[0]
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        M, d = self.num_models, self.sizes[0]
+        if X.ndim == 3 and X.shape[1:] == (M, d):
+            h = X.transpose(0, 1)  # (M, n, d)
+        elif X.ndim >= 2 and X[0].numel() == d:
+            h = X.reshape(X.shape[0], d).unsqueeze(0)  # (1, n, d), broadcast over models
+        else:
+            raise ValueError(
+                f"X must have shape (n, {d}), (n, ...) with {d} values per example, or "
+                f"(n, {M}, {d}); got {tuple(X.shape)}"
+            )
+        last = len(self.weights) - 1
+        for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            h = (
+                torch.baddbmm(b, h.expand(M, -1, -1), w)
+                if h.shape[0] == 1
+                else torch.baddbmm(b, h, w)
+            )
+            if k < last:
+                h = torch.relu(h)
+                if self.training:
+                    p = self.dropout[:, k].view(M, 1, 1)
+                    keep = torch.rand(h.shape, device=h.device) >= p
+                    h = h * keep / (1 - p)
+        return h
+
+    def extra_repr(self) -> str:
+        return f"num_models={self.num_models}, sizes={self.sizes}"
+
+
+def per_model_cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of each model.
+
+    Shapes: ``logits`` (M, n, q); ``y`` (n,) shared or (n, M) per model -> (M,).
+    """
+    if logits.ndim != 3:
+        raise ValueError(f"logits must have shape (M, n, q), got {tuple(logits.shape)}")
+    M, n, q = logits.shape
+    if y.shape == (n,):
+        target = y.unsqueeze(0).expand(M, n)
+    elif y.shape == (n, M):
+        target = y.T
+    else:
+        raise ValueError(f"y must have shape ({n},) or ({n}, {M}), got {tuple(y.shape)}")
+    loss = nn.functional.cross_entropy(
+        logits.reshape(M * n, q), target.reshape(M * n), reduction="none"
+    )
+    return loss.reshape(M, n).mean(dim=1)
+
+
+def per_model_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Fraction of correct predictions of each model.
+
+    Shapes: ``logits`` (M, n, q); ``y`` (n,) shared or (n, M) per model -> (M,).
+    """
+    if logits.ndim != 3:
+        raise ValueError(f"logits must have shape (M, n, q), got {tuple(logits.shape)}")
+    M, n, _ = logits.shape
+    target = y.unsqueeze(0).expand(M, n) if y.shape == (n,) else y.T
+    if target.shape != (M, n):
+        raise ValueError(f"y must have shape ({n},) or ({n}, {M}), got {tuple(y.shape)}")
+    return (logits.argmax(dim=2) == target).to(torch.float32).mean(dim=1)

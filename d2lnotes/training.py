@@ -112,7 +112,8 @@ def train_sgd(
         the data losses without it, as in the book's plots.
     after_step: ``after_step(net)`` runs (without gradients) after every update,
         e.g. a proximal step such as soft-thresholding for an L1 penalty.
-    metrics: extra per-epoch measurements ``name -> f(net)``, e.g. a weight norm.
+    metrics: extra per-epoch measurements ``name -> f(net)``, e.g. a weight norm or a
+        test accuracy; called in ``eval()`` mode without gradients.
     eval_every: log every this many epochs (and always the last epoch).
     stop_if_diverged: stop early once the training loss is NaN/inf for every model.
     progress: show a ``tqdm.auto`` progress bar over epochs; ``None`` (default) shows
@@ -180,11 +181,13 @@ def train_sgd(
         row = {"train_loss": evaluate_loss(net, train_data, loss_fn)}
         if test_data is not None:
             row["test_loss"] = evaluate_loss(net, test_data, loss_fn)
-        for name, fn in (metrics or {}).items():
-            value = fn(net)
-            if isinstance(value, torch.Tensor):
-                value = value.detach().cpu().to(torch.float64).numpy()
-            row[name] = value
+        net.eval()  # measurements: no dropout, no graph
+        with torch.no_grad():
+            for name, fn in (metrics or {}).items():
+                value = fn(net)
+                if isinstance(value, torch.Tensor):
+                    value = value.detach().cpu().to(torch.float64).numpy()
+                row[name] = value
         history.log(epoch, **row)
         if stop_if_diverged and not np.any(np.isfinite(row["train_loss"])):
             break

@@ -104,3 +104,86 @@ def test_batched_linear_with_bias_matches_separate_linear_models():
         )
         torch.testing.assert_close(net.weight[m], single.weight[0], rtol=1e-5, atol=1e-6)
         torch.testing.assert_close(net.bias[m], single.bias[0], rtol=1e-5, atol=1e-6)
+
+
+def _sequential_copy(net, m):
+    layers = []
+    for k, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        lin = nn.Linear(w.shape[1], w.shape[2])
+        with torch.no_grad():
+            lin.weight.copy_(w[m].T)
+            lin.bias.copy_(b[m, 0])
+        layers.append(lin)
+        if k < len(net.weights) - 1:
+            layers.append(nn.ReLU())
+    return nn.Sequential(nn.Flatten(), *layers).double()
+
+
+def test_batched_mlp_matches_separate_mlps_forward_and_gradients():
+    net = dn.BatchedMLP(3, (12, 8, 6, 4), seed=1).double()
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(5, 3, 2, 2, generator=gen, dtype=torch.float64)  # images are flattened
+    y = torch.tensor([0, 3, 1, 2, 2])
+    net.eval()
+    logits = net(X)
+    assert logits.shape == (3, 5, 4)
+    loss = dn.per_model_cross_entropy(logits, y)
+    loss.sum().backward()
+    for m in range(3):
+        seq = _sequential_copy(net, m)
+        torch.testing.assert_close(logits[m], seq(X))
+        l_m = nn.functional.cross_entropy(seq(X), y)
+        torch.testing.assert_close(loss[m], l_m)
+        l_m.backward()
+        torch.testing.assert_close(net.weights[0].grad[m], seq[1].weight.grad.T)
+        torch.testing.assert_close(net.biases[2].grad[m, 0], seq[5].bias.grad)
+    acc = dn.per_model_accuracy(logits, y)
+    torch.testing.assert_close(acc, (logits.argmax(2) == y).double().mean(1).float())
+
+
+def test_batched_mlp_per_model_data_and_shared_init():
+    net = dn.BatchedMLP(4, (3, 5, 2), seed=0, share_init=2)
+    assert torch.equal(net.weights[0][0], net.weights[0][1])
+    assert not torch.equal(net.weights[0][1], net.weights[0][2])
+    X = torch.randn(7, 4, 3, generator=torch.Generator().manual_seed(1))
+    net.eval()
+    out = net(X)
+    torch.testing.assert_close(out[2], net.eval()(X[:, 2])[2])
+    y = torch.randint(0, 2, (7, 4), generator=torch.Generator().manual_seed(2))
+    assert dn.per_model_cross_entropy(out, y).shape == (4,)
+
+
+def test_batched_mlp_dropout_statistics_and_modes():
+    net = dn.BatchedMLP(2, (1, 20000, 1), [[0.0], [0.5]], seed=0)
+    with torch.no_grad():
+        net.weights[0].fill_(1.0)
+        net.biases[0].zero_()
+        net.weights[1].fill_(1.0 / 20000)
+        net.biases[1].zero_()
+    X = torch.ones(1, 1)
+    torch.manual_seed(0)
+    net.train()
+    out = net(X)[:, 0, 0]
+    assert out[0].item() == pytest.approx(1.0, rel=1e-3)  # p = 0: no dropout
+    assert abs(out[1].item() - 1.0) < 0.03  # p = 0.5: inverted dropout keeps the mean
+    net.eval()
+    assert torch.allclose(net(X)[:, 0, 0], torch.ones(2), rtol=1e-3)  # eval: no dropout
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"dropout": [[1.0, 0.0]] * 2}, r"\[0, 1\)"),
+        ({"dropout": [[-0.1, 0.0]] * 2}, r"\[0, 1\)"),
+        ({"dropout": [[0.1]] * 2}, "shape"),
+        ({"share_init": 3}, "does not divide"),
+    ],
+)
+def test_batched_mlp_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dn.BatchedMLP(2, (4, 3, 3, 2), **kwargs)
+    net = dn.BatchedMLP(2, (4, 3, 2))
+    with pytest.raises(ValueError, match="X must have shape"):
+        net(torch.ones(5, 3))
+    with pytest.raises(ValueError, match="y must have shape"):
+        dn.per_model_cross_entropy(torch.ones(2, 5, 3), torch.zeros(4, dtype=torch.long))
