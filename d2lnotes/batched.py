@@ -223,6 +223,23 @@ class BatchedMLP(nn.Module):
                     h = h * keep / (1 - p)
         return h
 
+    def model(self, m: int) -> nn.Sequential:
+        """Model ``m`` as an ordinary network (a copy): Flatten, then Linear -> ReLU ->
+        ``nn.Dropout(p)`` for each hidden layer, then the output Linear."""
+        if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m < self.num_models:
+            raise ValueError(f"model index must be in [0, {self.num_models}), got {m!r}")
+        layers: list[nn.Module] = [nn.Flatten()]
+        last = len(self.weights) - 1
+        for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            linear = nn.Linear(w.shape[1], w.shape[2], device=w.device, dtype=w.dtype)
+            with torch.no_grad():
+                linear.weight.copy_(w[m].T)
+                linear.bias.copy_(b[m, 0])
+            layers.append(linear)
+            if k < last:
+                layers += [nn.ReLU(), nn.Dropout(float(self.dropout[m, k]))]
+        return nn.Sequential(*layers).train(self.training)
+
     def extra_repr(self) -> str:
         return f"num_models={self.num_models}, sizes={self.sizes}"
 

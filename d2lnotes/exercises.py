@@ -102,7 +102,9 @@ def check_choice(
         raise ExerciseFeedback(
             f"{name}: not answered yet -- replace the `...` with one of {sorted(feedback)}."
         )
-    key = str(answer).strip().lower().strip("()")
+    key = str(answer).strip().lower()
+    if key not in feedback and key.strip("()") in feedback:  # "(b)" for "b"
+        key = key.strip("()")
     if key not in feedback:
         raise ExerciseFeedback(
             f"{name}: {answer!r} is not an option; choose one of {sorted(feedback)}."

@@ -187,3 +187,14 @@ def test_batched_mlp_rejects_bad_input(kwargs, match):
         net(torch.ones(5, 3))
     with pytest.raises(ValueError, match="y must have shape"):
         dn.per_model_cross_entropy(torch.ones(2, 5, 3), torch.zeros(4, dtype=torch.long))
+
+
+def test_batched_mlp_model_extracts_an_equivalent_network():
+    net = dn.BatchedMLP(3, (6, 5, 4, 3), [[0.1, 0.2], [0.3, 0.4], [0.0, 0.5]], seed=2).eval()
+    X = torch.randn(8, 6, generator=torch.Generator().manual_seed(0))
+    single = net.model(1)
+    assert not single.training
+    assert [m.p for m in single if isinstance(m, nn.Dropout)] == pytest.approx([0.3, 0.4])
+    torch.testing.assert_close(single(X), net(X)[1])
+    with pytest.raises(ValueError, match="model index"):
+        net.model(3)

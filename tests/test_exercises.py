@@ -56,3 +56,12 @@ def test_check_choice(capsys):
         dn.check_choice(..., "b", feedback)
     with pytest.raises(ValueError, match="correct option"):
         dn.check_choice("a", "c", feedback)
+
+
+def test_check_choice_keeps_parentheses_inside_options(capsys):
+    feedback = {"p=(0.5, 0.5)": "best", "p=(0.2, 0.5)": "not best", "b": "letter"}
+    dn.check_choice("p=(0.5, 0.5)", "p=(0.5, 0.5)", feedback)
+    dn.check_choice("(B)", "b", feedback)
+    assert capsys.readouterr().out.count("Correct") == 2
+    with pytest.raises(dn.ExerciseFeedback, match="not best"):
+        dn.check_choice("P=(0.2, 0.5)", "p=(0.5, 0.5)", feedback)
