@@ -26,6 +26,7 @@ from .book import (
 from .closed_form import least_squares
 from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
 from .exercises import ExerciseFeedback, check_answer, check_choice
+from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
 from .plotting import plot_bands, plot_history, save_figure
 from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
@@ -47,6 +48,7 @@ __all__ = [
     "CUBIC_COEFFS",
     "DatasetError",
     "FashionMNIST",
+    "GradReport",
     "PROGRESS_MIN_STEPS",
     "Accumulator",
     "ArrayLoader",
@@ -57,6 +59,7 @@ __all__ = [
     "PolynomialData",
     "accuracy",
     "check_answer",
+    "check_gradients",
     "check_choice",
     "degree_masks",
     "evaluate_accuracy",
@@ -80,11 +83,13 @@ __all__ = [
     "polynomial_features",
     "progress_bar",
     "read_idx",
+    "run_steps",
     "save_figure",
     "seed_everything",
     "set_threads",
     "sgd",
     "stack_datasets",
+    "Step",
     "squared_loss",
     "synthetic_data",
     "train_ch3",
