@@ -28,7 +28,14 @@ from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
-from .plotting import plot_bands, plot_history, save_figure
+from .monitor import LayerMonitor, LayerStats, default_saturation
+from .plotting import (
+    plot_bands,
+    plot_history,
+    plot_layer_histograms,
+    plot_layer_stats,
+    save_figure,
+)
 from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
 from .regularization import l1_penalty, l2_penalty
 from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
@@ -56,11 +63,14 @@ __all__ = [
     "BatchedMLP",
     "ExerciseFeedback",
     "History",
+    "LayerMonitor",
+    "LayerStats",
     "PolynomialData",
     "accuracy",
     "check_answer",
     "check_gradients",
     "check_choice",
+    "default_saturation",
     "degree_masks",
     "evaluate_accuracy",
     "evaluate_loss",
@@ -80,6 +90,8 @@ __all__ = [
     "per_model_mse",
     "plot_bands",
     "plot_history",
+    "plot_layer_histograms",
+    "plot_layer_stats",
     "polynomial_features",
     "progress_bar",
     "read_idx",

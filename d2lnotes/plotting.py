@@ -15,8 +15,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .history import History
+from .monitor import STAT_NAMES, LayerStats
 
-__all__ = ["plot_bands", "plot_history", "save_figure"]
+__all__ = [
+    "plot_bands",
+    "plot_history",
+    "plot_layer_histograms",
+    "plot_layer_stats",
+    "save_figure",
+]
 
 
 def _new_axes(ax):
@@ -114,6 +121,98 @@ def _quantile(values: np.ndarray, q: float) -> np.ndarray:
         method = "linear" if np.all(np.isfinite(col)) else "inverted_cdf"
         out[j] = np.quantile(col, q, method=method)
     return out
+
+
+_STAT_LABELS = {
+    "out_mean": "output mean",
+    "out_std": "output std",
+    "saturation": "fraction saturated",
+    "grad_norm": "‖∂loss/∂output‖",
+    "grad_std": "std of ∂loss/∂output",
+    "weight_grad_norm": "‖∂loss/∂W‖",
+}
+
+
+def plot_layer_stats(
+    stats: LayerStats,
+    stat: str = "grad_norm",
+    *,
+    ax=None,
+    label: str | None = None,
+    logy: bool | None = None,
+    color=None,
+    **plot_kwargs,
+):
+    """One curve of a per-layer statistic against the layer number (1 = nearest the input).
+
+    ``stats`` comes from :meth:`d2lnotes.LayerMonitor.stats`; ``stat`` is one of
+    ``out_mean``, ``out_std``, ``saturation``, ``grad_norm``, ``grad_std``,
+    ``weight_grad_norm``.  Norms and standard deviations use a log scale by
+    default.  Zeros and NaNs are left out of a log plot (a gradient that
+    underflowed to 0 shows as a gap).
+    """
+    if not isinstance(stats, LayerStats):
+        raise TypeError(f"stats must be a d2lnotes.LayerStats, got {type(stats).__name__}")
+    if stat not in STAT_NAMES:
+        raise ValueError(f"unknown statistic {stat!r}; choose from {list(STAT_NAMES)}")
+    ax = _new_axes(ax)
+    values = np.asarray(stats[stat], dtype=float)
+    if logy is None:
+        logy = stat in ("out_std", "grad_norm", "grad_std", "weight_grad_norm")
+    if logy:
+        values = np.where(values > 0, values, np.nan)
+    layers = np.arange(1, len(values) + 1)
+    ax.plot(layers, values, label=label, color=color, **plot_kwargs)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel("layer")
+    ax.set_ylabel(_STAT_LABELS[stat])
+    if label:
+        ax.legend()
+    return ax
+
+
+def plot_layer_histograms(
+    stats: LayerStats,
+    layers: Sequence[int] | None = None,
+    *,
+    which: str = "values",
+    ax=None,
+    bins: int = 60,
+    range: tuple[float, float] | None = None,
+):
+    """Overlaid histograms of sampled outputs (``which="values"``) or gradients (``"grads"``).
+
+    ``layers`` are 1-based layer numbers (default: first, middle, last).  Needs a
+    monitor made with ``keep_values > 0``.
+    """
+    if not isinstance(stats, LayerStats):
+        raise TypeError(f"stats must be a d2lnotes.LayerStats, got {type(stats).__name__}")
+    if which not in ("values", "grads"):
+        raise ValueError(f"which must be 'values' or 'grads', got {which!r}")
+    samples = stats.values if which == "values" else stats.grads
+    if not samples:
+        raise ValueError(
+            f"no {which} were kept: make the LayerMonitor with keep_values > 0"
+            + (" and run a backward pass" if which == "grads" else "")
+        )
+    n = len(stats)
+    if layers is None:
+        layers = sorted({1, (n + 1) // 2, n})
+    ax = _new_axes(ax)
+    for k in layers:
+        if not 1 <= k <= n:
+            raise ValueError(f"layer {k} is out of range 1..{n}")
+        name = stats.names[k - 1]
+        if name not in samples:
+            raise ValueError(f"layer {k} ({name}) has no kept {which}")
+        ax.hist(
+            samples[name], bins=bins, range=range, histtype="step", density=True, label=f"layer {k}"
+        )
+    ax.set_xlabel("output value" if which == "values" else "gradient entry")
+    ax.set_ylabel("density")
+    ax.legend()
+    return ax
 
 
 def save_figure(fig, path: str | Path) -> Path:
