@@ -112,6 +112,33 @@ class LayerStats:
         values = self[stat]
         return float(values[0] / values[-1])
 
+    def select(
+        self, index: slice | Sequence[int] | None = None, *, kind: str | None = None
+    ) -> LayerStats:
+        """A LayerStats of some layers: by position (a slice or a list of 0-based
+        indices) and/or by module class name (``kind="Linear"``)."""
+        positions = list(range(len(self)))
+        if index is not None:
+            if isinstance(index, slice):
+                positions = positions[index]
+            else:
+                positions = [int(i) for i in index]
+                bad = [i for i in positions if not -len(self) <= i < len(self)]
+                if bad:
+                    raise IndexError(f"layer indices {bad} out of range for {len(self)} layers")
+        if kind is not None:
+            if kind not in self.kinds:
+                raise ValueError(f"no layers of kind {kind!r}; have {sorted(set(self.kinds))}")
+            positions = [i for i in positions if self.kinds[i] == kind]
+        names = [self.names[i] for i in positions]
+        return LayerStats(
+            names=names,
+            kinds=[self.kinds[i] for i in positions],
+            **{stat: self[stat][positions] for stat in STAT_NAMES},
+            values={n: v for n, v in self.values.items() if n in names},
+            grads={n: v for n, v in self.grads.items() if n in names},
+        )
+
     def as_dict(self) -> dict[str, list]:
         """The statistics as plain lists (for tables, JSON or pandas)."""
         out: dict[str, list] = {"name": list(self.names), "kind": list(self.kinds)}
@@ -239,7 +266,7 @@ class LayerMonitor:
                 if self._saturation is not None:
                     mask = self._saturation(module, out)
                     if mask is not None:
-                        record["saturation"] = float(mask.float().mean())
+                        record["saturation"] = float(mask.double().mean())
                 if self._keep:
                     record["values"] = _sample(out, self._keep)
             if name not in self._records:
@@ -318,8 +345,12 @@ class LayerMonitor:
 
 
 def _wide(t: torch.Tensor) -> torch.Tensor:
-    """float64 stays float64; float16/bfloat16/float32 are summarised in float32."""
-    return t if t.dtype == torch.float64 else t.float()
+    """Summarise in float64 (float32 on MPS, which has no float64).
+
+    Tiny gradients are the point of monitoring: in float32 the squares inside a
+    norm of entries below ~1e-19 underflow, and the norm would read 0.
+    """
+    return t.float() if t.device.type == "mps" else t.double()
 
 
 def _sample(t: torch.Tensor, k: int) -> np.ndarray:

@@ -214,3 +214,33 @@ def test_zero_gradients_leave_gaps_on_log_plots():
     ax = dn.plot_layer_stats(stats)
     assert np.isnan(ax.get_lines()[0].get_ydata()[0])
     plt.close(ax.figure)
+
+
+def test_tiny_gradients_do_not_underflow_in_the_norm():
+    model = nn.Sequential(nn.Linear(4, 4, bias=False))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.eye(4))
+    with dn.LayerMonitor(model) as monitor:
+        out = model(torch.ones(2, 4))
+        (out.sum() * 1e-30).backward()  # float32 entries of 1e-30: their squares underflow
+    np.testing.assert_allclose(monitor.stats().grad_norm, [1e-30 * 8**0.5], rtol=1e-6)
+    np.testing.assert_allclose(monitor.stats().weight_grad_norm, [2e-30 * 4], rtol=1e-6)
+
+
+def test_select_layers():
+    model, (X, y) = deep_net(depth=3), data()
+    with dn.LayerMonitor(model, (nn.Linear, nn.Tanh), keep_values=10) as monitor:
+        F.cross_entropy(model(X), y).backward()
+    stats = monitor.stats()
+    assert stats.kinds == ["Linear", "Tanh"] * 3 + ["Linear"]
+    linear = stats.select(kind="Linear")
+    assert linear.names == ["0", "2", "4", "6"]
+    np.testing.assert_array_equal(linear.grad_norm, stats.grad_norm[[0, 2, 4, 6]])
+    assert set(linear.values) == {"0", "2", "4", "6"}
+    first_two = stats.select(slice(0, 2))
+    assert first_two.names == ["0", "1"] and len(first_two.out_std) == 2
+    assert stats.select([0, -1]).names == ["0", "6"]
+    with pytest.raises(IndexError, match="out of range"):
+        stats.select([7])
+    with pytest.raises(ValueError, match="no layers of kind"):
+        stats.select(kind="ReLU")
