@@ -28,6 +28,7 @@ from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
+from .kfold import CVResult, cross_validate, kfold_indices, standardizer
 from .monitor import LayerMonitor, LayerStats, default_saturation
 from .plotting import (
     plot_bands,
@@ -58,6 +59,7 @@ __all__ = [
     "GradReport",
     "PROGRESS_MIN_STEPS",
     "Accumulator",
+    "CVResult",
     "ArrayLoader",
     "BatchedLinear",
     "BatchedMLP",
@@ -70,11 +72,13 @@ __all__ = [
     "check_answer",
     "check_gradients",
     "check_choice",
+    "cross_validate",
     "default_saturation",
     "degree_masks",
     "evaluate_accuracy",
     "evaluate_loss",
     "get_device",
+    "kfold_indices",
     "is_progress_bar_output",
     "l1_penalty",
     "l2_penalty",
@@ -103,6 +107,7 @@ __all__ = [
     "stack_datasets",
     "Step",
     "squared_loss",
+    "standardizer",
     "synthetic_data",
     "train_ch3",
     "train_epoch_ch3",
