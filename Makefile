@@ -1,5 +1,5 @@
 # d2lnotes — two commands do everything:  make lab   and   make test
-# Other targets: make notebooks (re-execute and re-save every notebook), make lint,
+# Other targets: make notebooks (re-execute and re-save every notebook), make student, make lint,
 # make test-gpu (run the notebooks on CUDA, asserts only), make clean.
 
 PYTHON ?= python3
@@ -22,7 +22,7 @@ LAB_ARGS ?=
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-package test-notebooks lint notebooks test-gpu install clean
+.PHONY: lab test test-package test-notebooks lint notebooks student test-gpu install clean
 
 install: $(STAMP)
 
@@ -56,6 +56,10 @@ test-notebooks: $(STAMP)
 # (after a deliberate change).  Only one: make notebooks NOTEBOOKS=notebooks/x.ipynb
 notebooks: $(STAMP)
 	D2LNOTES_DEVICE=cpu $(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+# The student edition: solution cells removed, exercise and check outputs cleared.
+student: $(STAMP)
+	$(BIN)/python scripts/student_edition.py --out build/student $(NOTEBOOKS)
 
 # On a CUDA machine: outputs legitimately differ from the CPU-made ones, so only
 # errors and the notebooks' own asserts count (nbval --nbval-lax).

@@ -7,13 +7,18 @@ raise ``ExerciseFeedback`` saying the answer is missing, and no other cell may f
 With the solutions (the committed notebook) nbval already runs every check.
 """
 
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "scripts"))
+from student_edition import main as write_student_edition  # noqa: E402
+from student_edition import student_version  # noqa: E402
 
 
 def _tags(cell):
@@ -44,8 +49,7 @@ def test_exercise_solution_check_triples(path):
 
 @pytest.mark.parametrize("path", _with_exercises(), ids=lambda p: p.name)
 def test_student_edition_fails_helpfully(path):
-    nb = nbformat.read(path, 4)
-    nb.cells = [c for c in nb.cells if "solution" not in _tags(c)]
+    nb = student_version(nbformat.read(path, 4))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -70,3 +74,26 @@ def test_student_edition_fails_helpfully(path):
         else:
             assert not errors, f"cell {i} failed: {errors[0].ename}: {errors[0].evalue}"
     assert checks > 0
+
+
+def test_student_edition_files_hold_no_solutions(tmp_path):
+    assert write_student_edition([str(p) for p in NOTEBOOKS] + ["--out", str(tmp_path)]) == 0
+    for path in NOTEBOOKS:
+        original = nbformat.read(path, 4)
+        student = nbformat.read(tmp_path / path.name, 4)
+        solutions = [c.source for c in original.cells if "solution" in _tags(c)]
+        assert not any("solution" in _tags(c) for c in student.cells)
+        sources = [c.source for c in student.cells]
+        assert not any(sol in sources for sol in solutions)
+        assert len(student.cells) == len(original.cells) - len(solutions)
+        seen_exercise = False
+        for cell in student.cells:
+            if "exercise" in _tags(cell):
+                seen_exercise = True
+            if cell.cell_type == "code" and (
+                "exercise" in _tags(cell) or (seen_exercise and _is_check(cell))
+            ):
+                assert cell.outputs == [], "a check cell's saved output would reveal the answer"
+        # the lesson itself keeps its rendered outputs
+        assert sum(bool(c.get("outputs")) for c in student.cells if c.cell_type == "code") > 0
+    assert not list(tmp_path.glob("*.tmp"))
