@@ -1,6 +1,7 @@
 # d2lnotes — two commands do everything:  make lab   and   make test
-# Other targets: make notebooks (re-execute and re-save every notebook), make student, make lint,
-# make test-gpu (run the notebooks on CUDA, asserts only), make clean.
+# Other targets: make notebooks (re-execute and re-save every notebook), make site, make slides,
+# make student, make e2e, make screenshots, make lint, make test-gpu (run the notebooks on CUDA,
+# asserts only), make clean.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -19,10 +20,11 @@ export MPLBACKEND ?= Agg
 
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 LAB_ARGS ?=
+LAB_DIR ?= notebooks
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-package test-notebooks lint notebooks student test-gpu install clean
+.PHONY: lab test test-package test-notebooks e2e lint notebooks site slides serve student screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -38,15 +40,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(ROOT_ARGS) $(LAB_ARGS)
 
-test: lint test-package test-notebooks
+test: lint test-package test-notebooks e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lnotes tests scripts conftest.py notebooks
 
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/e2e
 
 # nbval: every code cell is run and its text output compared with the committed one.
 test-notebooks: $(STAMP)
@@ -56,6 +58,28 @@ test-notebooks: $(STAMP)
 # (after a deliberate change).  Only one: make notebooks NOTEBOOKS=notebooks/x.ipynb
 notebooks: $(STAMP)
 	D2LNOTES_DEVICE=cpu $(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+# The course site (build/site) and slides (build/slides) from the committed notebooks, with
+# MathJax, require.js and reveal.js vendored from the npm registry (needs node + npm), so both
+# display offline.  make serve shows the site on http://127.0.0.1:8000.
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py site $(NOTEBOOKS)
+
+slides: $(STAMP)
+	$(BIN)/python scripts/build_site.py slides $(NOTEBOOKS)
+
+serve:
+	@test -f build/site/index.html || { echo "no site yet: run make site"; exit 1; }
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory build/site 8000
+
+# Browser tests in headless Chromium: every site page and slide deck (offline), and JupyterLab
+# started as make lab starts it, running a notebook.
+e2e: site
+	$(BIN)/python -m pytest tests/e2e
+
+# Regenerate README's screenshots (docs/img) with the browser tests.
+screenshots: site
+	D2LNOTES_SCREENSHOTS=docs/img $(BIN)/python -m pytest tests/e2e -q
 
 # The student edition: solution cells removed, exercise and check outputs cleared.
 student: $(STAMP)
@@ -67,4 +91,4 @@ test-gpu: $(STAMP)
 	D2LNOTES_DEVICE=cuda $(BIN)/python -m pytest $(NBVAL_FLAGS) --nbval-lax $(NOTEBOOKS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info site/node_modules

@@ -1,0 +1,230 @@
+"""Build the course site and slides from the committed notebooks (``make site``, ``make slides``).
+
+Nothing is re-executed: pages and slides show the outputs the notebooks are committed (and tested)
+with.  Every script they load -- MathJax, require.js, the widget renderer, reveal.js -- is vendored
+from the npm registry at build time (``site/package.json`` and its lock file pin versions and
+hashes), so the built site and slides display with no network connection.
+
+    python scripts/build_site.py site   NOTEBOOK...   -> build/site/   (open build/site/index.html)
+    python scripts/build_site.py slides NOTEBOOK...   -> build/slides/ (one deck per notebook)
+
+``site`` also builds the slides, into ``build/site/slides/``, linked from the home page.
+Each output folder is written next to its final place and renamed into it, so a failed build never
+leaves a half-written site behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_SRC = ROOT / "site"
+NODE_MODULES = SITE_SRC / "node_modules"
+BUILD = ROOT / "build"
+
+# (file or folder inside site/node_modules, name under the vendor folder)
+SITE_VENDOR = [
+    ("mathjax/es5", "mathjax"),
+    ("requirejs/require.js", "require.js"),
+    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "embed-amd.js"),
+]
+SLIDES_VENDOR = [
+    ("reveal.js", "reveal.js"),
+    ("mathjax2", "mathjax2"),
+    ("requirejs/require.js", "require.js"),
+    ("jquery/dist/jquery.min.js", "jquery.min.js"),
+    ("font-awesome/css", "font-awesome/css"),
+    ("font-awesome/fonts", "font-awesome/fonts"),
+    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "embed-amd.js"),
+]
+HTML_MANAGER_DIST = "@jupyter-widgets/html-manager/dist"
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    print("$", " ".join(map(str, cmd)), flush=True)
+    subprocess.run(cmd, check=True, **kwargs)
+
+
+def ensure_node_modules() -> None:
+    """``npm ci`` (exact versions and hashes from package-lock.json) unless already in place."""
+    lock = SITE_SRC / "package-lock.json"
+    stamp = NODE_MODULES / ".package-lock.json"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("make site needs Node.js and npm (Debian: apt-get install nodejs npm) to vendor "
+                 "MathJax, require.js and reveal.js from the npm registry")
+    run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=SITE_SRC)
+
+
+def copy_vendor(pairs: list[tuple[str, str]], dest: Path) -> None:
+    for src, name in pairs:
+        source, target = NODE_MODULES / src, dest / name
+        if not source.exists():
+            sys.exit(f"vendored file missing: {source} (delete site/node_modules and rebuild)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+
+
+def copy_widget_fonts(pages: Path) -> None:
+    """The widget renderer fetches its icon fonts from ``@jupyter-widgets/html-manager/dist/``
+    relative to the page showing the widgets (require.js module path), so put them there."""
+    target = pages / HTML_MANAGER_DIST
+    target.mkdir(parents=True, exist_ok=True)
+    for font in (NODE_MODULES / HTML_MANAGER_DIST).iterdir():
+        if font.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg"):
+            shutil.copy2(font, target / font.name)
+
+
+def fresh_dir(final: Path) -> Path:
+    tmp = final.with_name(final.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def publish(tmp: Path, final: Path) -> None:
+    """Replace ``final`` by the finished ``tmp`` folder."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- slides
+
+HEADING = re.compile(r"^\s*(#{1,6})\s", re.MULTILINE)
+
+
+def slide_types(nb) -> None:
+    """Give every cell a reveal.js slide type, keeping any the author set by hand.
+
+    A level-1 or level-2 heading starts a slide, a level-3 heading or an exercise a sub-slide
+    (below it), prose that follows code a sub-slide, and a reference solution is a fragment:
+    it appears on the next click.
+    """
+    previous = None
+    for cell in nb.cells:
+        meta = cell.metadata.setdefault("slideshow", {})
+        if "slide_type" not in meta:
+            tags = set(cell.metadata.get("tags", []))
+            first = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+            if first and len(first.group(1)) <= 2:
+                kind = "slide"
+            elif first or cell.source.lstrip().startswith("**Exercise"):
+                kind = "subslide"
+            elif "solution" in tags:
+                kind = "fragment"
+            elif cell.cell_type == "markdown" and previous == "code":
+                kind = "subslide"
+            else:
+                kind = "-"
+            meta["slide_type"] = kind
+        previous = cell.cell_type
+
+
+SLIDES_TEMPLATE = """{%- extends 'reveal/index.html.j2' -%}
+{#- nbconvert's reveal template always imports mermaid from a CDN; no notebook here uses it. -#}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def build_slides(notebooks: list[Path], final: Path) -> None:
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    ensure_node_modules()
+    out = fresh_dir(final)
+    vendor = out / "vendor"
+    copy_vendor(SLIDES_VENDOR, vendor)
+    copy_widget_fonts(out)
+    template_dir = out / ".template"
+    (template_dir / "d2lnotes_reveal").mkdir(parents=True)
+    (template_dir / "d2lnotes_reveal" / "index.html.j2").write_text(SLIDES_TEMPLATE)
+    (template_dir / "d2lnotes_reveal" / "conf.json").write_text(
+        json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}}))
+    c = Config()
+    c.SlidesExporter.extra_template_basedirs = [str(template_dir)]
+    c.SlidesExporter.template_name = "d2lnotes_reveal"
+    c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
+    c.SlidesExporter.reveal_theme = "white"          # other themes load Google Fonts
+    c.SlidesExporter.reveal_scroll = True            # long cells scroll instead of being cut off
+    c.SlidesExporter.reveal_number = "c/t"
+    c.SlidesExporter.font_awesome_url = "vendor/font-awesome/css/font-awesome.css"
+    c.SlidesExporter.jquery_url = "vendor/jquery.min.js"
+    c.SlidesExporter.require_js_url = "vendor/require.js"
+    c.SlidesExporter.mathjax_url = "vendor/mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+    c.SlidesExporter.widget_renderer_url = "vendor/embed-amd.js"
+    exporter = SlidesExporter(config=c)
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        slide_types(nb)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        (out / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
+        print(f"slides: {path.stem}.slides.html", flush=True)
+    shutil.rmtree(template_dir)
+    publish(out, final)
+
+
+# ---------------------------------------------------------------------------- site
+
+
+def build_site(notebooks: list[Path], final: Path) -> None:
+    ensure_node_modules()
+    staging = BUILD / "site-src"                 # the book's sources: config, pages, vendored JS
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml", "intro.md"):
+        shutil.copy2(SITE_SRC / name, staging / name)
+    (staging / "notebooks").mkdir()
+    for path in notebooks:
+        shutil.copy2(path, staging / "notebooks" / path.name)
+    copy_vendor(SITE_VENDOR, staging / "assets" / "vendor")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    # -W: a broken link, a missing page or an unrenderable output fails the build.
+    run([str(jupyter_book), "build", str(staging), "--builder", "html", "-W", "-n", "--keep-going"],
+        env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+    html = staging / "_build" / "html"
+    copy_widget_fonts(html / "notebooks")
+    build_slides(notebooks, html / "slides")
+    (html / ".nojekyll").touch()
+    publish(html, final)
+    shutil.rmtree(staging)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("site", "slides"))
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, help="output folder (default build/WHAT)")
+    args = parser.parse_args()
+    missing = [str(p) for p in args.notebooks if not p.is_file()]
+    if missing:
+        sys.exit(f"no such notebook: {', '.join(missing)}")
+    notebooks = [p.resolve() for p in args.notebooks]
+    out = (args.out or BUILD / args.what).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.what == "site":
+        build_site(notebooks, out)
+    else:
+        build_slides(notebooks, out)
+    print(f"{args.what} written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The course-site build script (scripts/build_site.py) on its own; the browser tests in tests/e2e
+check the built result."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_site  # noqa: E402
+
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_slide_types_follow_headings_and_keep_the_authors_choice():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\ntext"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("Prose after code"),
+        nbformat.v4.new_markdown_cell("## 1. Section"),
+        nbformat.v4.new_markdown_cell("#hashtag is not a heading"),
+        nbformat.v4.new_markdown_cell("### A detail"),
+        nbformat.v4.new_markdown_cell("**Exercise 1 — ...**"),
+        nbformat.v4.new_code_cell("answer = ...", metadata={"tags": ["exercise"]}),
+        nbformat.v4.new_code_cell("answer = 2", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("y = 2", metadata={"slideshow": {"slide_type": "skip"}}),
+    ]
+    build_site.slide_types(nb)
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    assert kinds == ["slide", "-", "subslide", "slide", "-", "subslide", "subslide", "-",
+                     "fragment", "skip"]
+
+
+def test_the_site_lists_every_chapter_once():
+    toc = yaml.safe_load((ROOT / "site" / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files == [f"notebooks/{stem}" for stem in NOTEBOOKS]
+    intro = (ROOT / "site" / "intro.md").read_text()
+    for stem in NOTEBOOKS:
+        assert f"(notebooks/{stem}.ipynb)" in intro and f'"slides/{stem}.slides.html"' in intro
+
+
+def test_a_missing_notebook_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "argv", ["build_site.py", "slides", str(tmp_path / "nope.ipynb")])
+    with pytest.raises(SystemExit, match="no such notebook: .*nope.ipynb"):
+        build_site.main()
+
+
+def test_publish_replaces_the_old_output_whole(tmp_path):
+    final = tmp_path / "site"
+    final.mkdir()
+    (final / "stale.html").write_text("old")
+    tmp = build_site.fresh_dir(final)
+    (tmp / "index.html").write_text("new")
+    build_site.publish(tmp, final)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert [p.name for p in final.iterdir()] == ["index.html"]
