@@ -24,7 +24,7 @@ LAB_DIR ?= notebooks
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-package test-notebooks e2e lint notebooks site slides serve student screenshots test-gpu install clean
+.PHONY: lab test test-package test-notebooks e2e lint notebooks site slides serve bench student screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -80,6 +80,13 @@ e2e: site
 # Regenerate README's screenshots (docs/img) with the browser tests.
 screenshots: site
 	D2LNOTES_SCREENSHOTS=docs/img $(BIN)/python -m pytest tests/e2e -q
+
+# Speed, measured (about 15 minutes): the book's Fashion-MNIST loop vs ours, matmul throughput,
+# 1 vs all threads idle and busy, batched sweeps, each notebook's time.  Writes bench/results.json
+# and README's performance table.  On a GPU machine: make bench DEVICE=cuda
+DEVICE ?= cpu
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --device $(DEVICE)
 
 # The student edition: solution cells removed, exercise and check outputs cleared.
 student: $(STAMP)
