@@ -108,7 +108,7 @@ def publish(tmp: Path, final: Path) -> None:
 
 # ---------------------------------------------------------------------------- slides
 
-HEADING = re.compile(r"^\s*(#{1,6})\s", re.MULTILINE)
+HEADING = re.compile(r"\s*(#{1,6})\s")   # a markdown cell that opens with a heading
 
 
 def slide_types(nb) -> None:

@@ -49,8 +49,7 @@ CODE_CELLS = sum(c["cell_type"] == "code" for c in COMMITTED["cells"])
 
 def expected_outputs() -> list[str]:
     """The committed stdout of each code cell that has one, in order."""
-    nb = COMMITTED
-    return ["".join(o["text"]) for c in nb["cells"] if c["cell_type"] == "code"
+    return ["".join(o["text"]) for c in COMMITTED["cells"] if c["cell_type"] == "code"
             for o in c["outputs"] if o.get("name") == "stdout"]
 
 
