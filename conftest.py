@@ -1,12 +1,19 @@
 """nbval settings shared by every notebook (nbval 0.11.0 is pinned in pyproject.toml).
 
-* Progress bars (tqdm widgets) are dropped from both the committed and the fresh
-  outputs before comparing: they show timing, not results.
-* Cells may take a while to produce their first output on a slow CPU: wait up to
-  120 s instead of nbval's hard-coded 5 s.
+The output policy lives in :mod:`d2lnotes.nbtools` and README ("How the notebooks are tested"):
+
+* Progress bars (tqdm widgets) are dropped from both the committed and the fresh outputs before
+  comparing: they show timing, not results.
+* A cell that declares a tolerance in its metadata (``{"d2lnotes": {"tolerance": {...}}}``) has
+  the numbers in its text outputs compared within that tolerance and the words around them
+  exactly; every other cell is compared exactly, as nbval does.
+* Cells may take a while to produce their first output on a slow CPU: wait up to 120 s instead of
+  nbval's hard-coded 5 s.
 """
 
-from d2lnotes.progress import is_progress_bar_output
+from pathlib import Path
+
+from d2lnotes.nbtools import cell_tolerance, drop_progress_bars, outputs_within_tolerance
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -25,9 +32,18 @@ def pytest_configure(config):
     original = IPyNbCell.compare_outputs
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        test = [o for o in test if not is_progress_bar_output(o)]
-        ref = [o for o in ref if not is_progress_bar_output(o)]
-        return original(self, test, ref, skip_compare)
+        test, ref = drop_progress_bars(test), drop_progress_bars(ref)
+        where = f"{Path(str(self.fspath)).name} cell {self.cell_num}"
+        tol = cell_tolerance(self.cell.metadata, where=where)
+        reasons = []
+        if tol is not None:
+            test, reasons = outputs_within_tolerance(test, ref, tol, sanitize=self.sanitize)
+        same = original(self, test, ref, skip_compare)
+        if not same and tol is not None:
+            self.comparison_traceback.append(
+                f"(declared tolerance rel={tol.rel:g} abs={tol.abs:g}: {'; '.join(reasons)})"
+            )
+        return same
 
     compare_outputs._d2lnotes = True
     IPyNbCell.compare_outputs = compare_outputs

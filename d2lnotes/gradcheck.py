@@ -78,6 +78,8 @@ class GradReport:
     """Per-node results of :func:`check_gradients`, in backward order (objective first)."""
 
     rows: list[dict] = field(default_factory=list)
+    tol: float = 1e-7
+    fd_tol: float = 1e-5
 
     @property
     def first_bad(self) -> str | None:
@@ -92,14 +94,26 @@ class GradReport:
         return self.first_bad is None
 
     def __str__(self) -> str:
+        """A table of relative errors.  An error within its tolerance is rounding noise whose last
+        digits differ between CPUs, so it is shown as a bound it satisfies: ``< 1e-12`` (float64
+        agreement) or ``< tol``; an error beyond its tolerance is shown as its value."""
+
+        def shown(err: float | None, tol: float, fine: float | None = None) -> str:
+            if err is None:
+                return "-"
+            if fine is not None and err < fine:
+                return f"< {fine:.0e}"
+            return f"< {tol:.0e}" if err <= tol else f"{err:.1e}"
+
         lines = [
             f"{'node':>8} {'shape':>12} {'vs autograd':>12} {'vs finite diff':>15} "
             f"{'kinks':>6}  verdict"
         ]
         for r in self.rows:
-            fd = "-" if r["fd"] is None else f"{r['fd']:.1e}"
+            auto = shown(r["autograd"], self.tol, fine=1e-12)
+            fd = shown(r["fd"], self.fd_tol)
             lines.append(
-                f"{r['name']:>8} {str(tuple(r['shape'])):>12} {r['autograd']:>12.1e} {fd:>15} "
+                f"{r['name']:>8} {str(tuple(r['shape'])):>12} {auto:>12} {fd:>15} "
                 f"{r['kinks']:>6}  {r['verdict']}"
             )
         first = self.first_bad
@@ -176,7 +190,7 @@ def check_gradients(
     kink_nodes = [s.name for s in steps if s.kink]
 
     gen = torch.Generator().manual_seed(v.non_negative_int(seed, "seed"))
-    report = GradReport()
+    report = GradReport(tol=tol, fd_tol=fd_tol)
     # backward order: nodes from the objective down, then the leaves
     ordered = [n for n in reversed(names) if n in manual] + [k for k in leaves64 if k in manual]
     for name in ordered:

@@ -1,74 +1,45 @@
 """Re-execute notebooks top to bottom and save them with their outputs (``make notebooks``).
 
-Runs each notebook in its own folder with the current Python environment's kernel,
-keeps widget state (so rendered notebooks show widgets), drops progress-bar outputs
-(they record timing, not results) and prints how long each notebook took.
+Each notebook runs in its own folder with the current Python environment's kernel.  Saving is
+diff-quiet (:func:`d2lnotes.nbtools.finish_for_saving`): no timing metadata, widget ids
+renumbered deterministically, progress bars dropped, and the machine that made the outputs
+recorded, which README's note then states.  A notebook is written only after it executed without
+error, through a temporary file, so a failure never leaves a half-written notebook.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-from d2lnotes.progress import is_progress_bar_output
+from d2lnotes import nbtools
 
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
-
-
-def prune_widget_state(nb) -> None:
-    """Keep only the widget models that a remaining output shows (and their children)."""
-    widgets = nb.metadata.get("widgets", {})
-    key = "application/vnd.jupyter.widget-state+json"
-    state = widgets.get(key, {}).get("state")
-    if state is None:
-        return
-    todo = [
-        o["data"][WIDGET_VIEW]["model_id"]
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for o in cell.outputs
-        if WIDGET_VIEW in o.get("data", {})
-    ]
-    keep: set[str] = set()
-    while todo:
-        model_id = todo.pop()
-        if model_id in keep or model_id not in state:
-            continue
-        keep.add(model_id)
-        todo.extend(MODEL_REF.findall(json.dumps(state[model_id])))
-    if keep:
-        widgets[key]["state"] = {k: v for k, v in state.items() if k in keep}
-    else:
-        del nb.metadata["widgets"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def execute(path: Path, timeout: int = 900) -> float:
+    """Execute and re-save one notebook; returns the seconds it took."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
-    )
     start = time.perf_counter()
-    client.execute()
+    nbtools.execute_notebook(nb, path.parent, timeout=timeout)
     elapsed = time.perf_counter() - start
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not is_progress_bar_output(o)]
-    prune_widget_state(nb)
+    nbtools.finish_for_saving(nb, name=path.name)
     nbformat.validate(nb)
-    nbformat.write(nb, path)
+    tmp = path.with_name(path.name + ".tmp")
+    nbformat.write(nb, tmp)
+    tmp.replace(path)
     return elapsed
+
+
+def update_readme(readme: Path = ROOT / "README.md") -> None:
+    made_on = {}
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        meta = nbformat.read(nb_path, as_version=4).metadata.get("d2lnotes", {})
+        made_on[nb_path.name] = meta.get("outputs_made_on", {})
+    readme.write_text(nbtools.replace_note(readme.read_text(), nbtools.outputs_note(made_on)))
 
 
 def main(paths: list[str]) -> int:
@@ -76,12 +47,14 @@ def main(paths: list[str]) -> int:
         print("usage: execute_notebooks.py NOTEBOOK.ipynb [...]", file=sys.stderr)
         return 2
     for p in paths:
-        path = Path(p)
-        if not path.is_file():
-            print(f"no such notebook: {path}", file=sys.stderr)
+        if not Path(p).is_file():
+            print(f"no such notebook: {p}", file=sys.stderr)
             return 2
+    for p in paths:
+        path = Path(p)
         print(f"executing {path} ...", flush=True)
         print(f"  saved in {execute(path):.1f} s", flush=True)
+    update_readme()
     return 0
 
 
