@@ -247,11 +247,13 @@ def outputs_within_tolerance(
     tolerance policy does.  Values are paired per stream name or MIME type, in order.
 
     ``sanitize`` (nbval's sanitizer) is applied to both texts before they are compared.
-    Returns the new fresh outputs and a reason for each value that did not match (values that
-    cannot be paired are left for nbval to report).
+    Returns the new fresh outputs (``NotebookNode``s, as nbval expects) and a reason for each value
+    that did not match (values that cannot be paired are left for nbval to report).
     """
     clean = sanitize or (lambda s: s)
-    fresh = copy.deepcopy([dict(o) for o in fresh])
+    import nbformat
+
+    fresh = [nbformat.from_dict(copy.deepcopy(dict(o))) for o in fresh]
     pairs: dict[tuple, list] = {}
     for key, i, mime in _keyed(committed):
         pairs.setdefault(key, [[], []])[0].append((i, mime))
@@ -271,7 +273,7 @@ def outputs_within_tolerance(
                 if nmime is None:
                     out["text"] = ref_text
                 else:
-                    out["data"] = {**out["data"], nmime: ref_text}
+                    out["data"] = nbformat.from_dict({**out["data"], nmime: ref_text})
             else:
                 reasons.append(f"{key[1]}: {reason}")
     return fresh, reasons

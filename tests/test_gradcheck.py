@@ -100,3 +100,18 @@ def test_bad_input_is_reported():
         dn.check_gradients(steps + [steps[0]], leaves, manual)
     with pytest.raises(TypeError, match="not a tensor"):
         dn.check_gradients([Step("J", lambda v: 1.0)], leaves, {})
+
+
+def test_report_prints_noise_as_bounds_and_errors_as_values():
+    """Errors within tolerance are rounding noise (their digits differ between CPUs): the table
+    shows the bound they satisfy; a wrong gradient's error is shown as its value."""
+    steps, leaves, manual = mlp_problem()
+    text = str(dn.check_gradients(steps, leaves, manual, entries=10))
+    rows = text.splitlines()[1:-1]
+    assert rows and all("< 1e-12" in r and ("< 1e-05" in r or " - " in r) for r in rows), text
+    assert "e-16" not in text and "e-1" not in text.replace("< 1e-1", "")
+    bad = str(dn.check_gradients(steps, leaves, {**manual, "W2": 2 * manual["W2"]}, entries=10))
+    w2 = next(line for line in bad.splitlines() if line.split()[0] == "W2")
+    assert "< 1e" not in w2 and "WRONG" in w2  # the real error, e.g. 5.0e-01, is printed
+    loose = dn.check_gradients(steps, leaves, manual, entries=10, tol=1e-3, fd_tol=1e-2)
+    assert "< 1e-02" in str(loose)  # the bound shown is the tolerance that was applied

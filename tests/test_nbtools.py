@@ -91,6 +91,42 @@ def test_outputs_within_tolerance_replaces_only_matches():
     assert new[0]["text"] == "acc 0.829\n"  # within tolerance: nbval then sees equal text
     assert new[1]["data"]["text/plain"] == "0.70" and len(reasons) == 1
     assert new[1]["data"]["image/png"] == "BBB" and fresh[0]["text"] == "acc 0.816\n"
+    # nbval reads outputs by attribute: what comes back must still be notebook nodes
+    assert new[0].output_type == "stream" and new[1].data["text/plain"] == "0.70"
+
+
+def test_the_nbval_hook_compares_within_tolerance():
+    """conftest.py's hook, run on nbval's own comparison: a cell with a tolerance passes within
+    it and fails outside it; the same cell without one is compared exactly."""
+    import nbformat
+    from nbval.plugin import IPyNbCell
+
+    import conftest
+
+    conftest.pytest_configure(None)
+
+    class Cell:  # what compare_outputs uses of an nbval item
+        parent = type("P", (), {"skip_compare": ("metadata",), "sanitize_patterns": {}})()
+        colors = type("C", (), {"FAIL": "", "ENDC": "", "OKBLUE": "", "OKGREEN": ""})()
+        fspath, cell_num = "nb.ipynb", 3
+        sanitize = IPyNbCell.sanitize
+
+        def format_output_compare(self, key, left, right):
+            self.comparison_traceback.append(f"{key} differs")
+
+        compare_outputs = IPyNbCell.compare_outputs
+
+        def __init__(self, metadata):
+            self.cell = nbformat.from_dict({"metadata": metadata})
+
+    committed = [nbformat.from_dict(stdout("test acc 0.829\n"))]
+    close = [nbformat.from_dict(stdout("test acc 0.816\n"))]
+    far = [nbformat.from_dict(stdout("test acc 0.716\n"))]
+    declared = Cell(meta(abs=0.02, why="chaotic training"))
+    assert declared.compare_outputs(close, committed)
+    assert not declared.compare_outputs(far, committed)
+    assert "declared tolerance" in declared.comparison_traceback[-1]
+    assert not Cell({}).compare_outputs(close, committed)
 
 
 def test_every_notebook_tolerance_is_well_formed_and_bounded():
