@@ -105,3 +105,37 @@ def test_evaluate_loss_weights_batches_by_size_and_restores_mode():
     assert dn.evaluate_loss(net, loader, nn.MSELoss()) == pytest.approx(full)
     with pytest.raises(ValueError, match="no examples"):
         dn.evaluate_loss(net, [], nn.MSELoss())
+
+
+@pytest.mark.parametrize("evaluator", ["accuracy", "loss"])
+def test_evaluators_measure_in_eval_mode_without_gradients(evaluator):
+    """The contract every chapter relies on: a network with dropout is measured with dropout off
+    (as ``net.eval()`` gives), the same on every call, without building a graph, and is handed
+    back in the mode it came in.  (A planted bug -- ``evaluate_accuracy`` left in training mode --
+    changed no notebook output beyond its declared tolerance; this test is what catches it.)"""
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(256, 20, generator=gen)
+    y = torch.randint(0, 3, (256,), generator=gen)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Dropout(0.5), nn.Linear(64, 3))
+
+    def measure():
+        if evaluator == "accuracy":
+            return dn.evaluate_accuracy(net, [(X, y)])
+        return dn.evaluate_loss(net, (X, y), nn.CrossEntropyLoss())
+
+    net.eval()
+    expected = measure()
+    with torch.no_grad():
+        out = net(X)
+    by_hand = (
+        (out.argmax(1) == y).float().mean().item()
+        if evaluator == "accuracy"
+        else nn.functional.cross_entropy(out, y).item()
+    )
+    assert expected == pytest.approx(by_hand)
+    net.train()
+    first, second = measure(), measure()
+    assert first == pytest.approx(expected) and second == pytest.approx(expected)
+    assert net.training, "the evaluator must restore training mode"
+    assert all(p.grad is None for p in net.parameters())
