@@ -41,6 +41,7 @@ from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
 from .regularization import l1_penalty, l2_penalty
 from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
 from .splits import stack_datasets, train_val_split
+from .streams import stream, stream_seed
 from .synthetic import (
     CUBIC_COEFFS,
     PolynomialData,
@@ -105,6 +106,8 @@ __all__ = [
     "set_threads",
     "sgd",
     "stack_datasets",
+    "stream",
+    "stream_seed",
     "Step",
     "squared_loss",
     "standardizer",
