@@ -25,7 +25,7 @@ LAB_DIR ?= notebooks
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student screenshots test-gpu install clean
+.PHONY: check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -44,6 +44,9 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(ROOT_ARGS) $(LAB_ARGS)
 
 test: lint test-package test-portable e2e
+
+# The inner loop: lint and the package's unit tests (no notebooks, no browser), about 4 minutes.
+check: lint test-package
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lnotes tests scripts conftest.py notebooks

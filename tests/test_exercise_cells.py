@@ -12,7 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from d2lnotes import nbtools
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -53,14 +54,7 @@ def test_student_edition_fails_helpfully(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()
+    nbtools.execute_notebook(nb, path.parent, timeout=600, allow_errors=True)
     checks = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
