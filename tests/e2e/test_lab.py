@@ -143,6 +143,6 @@ def test_run_all_cells_in_jupyterlab(context, lab):
     # The same rules as nbval's comparison: exact, or within the cell's declared tolerance.
     for (committed, tol), text in zip(expected, shown):
         assert compare_text(committed.strip(), text.strip(), tol) is None, (committed, text)
-    assert any("after 300 steps: training loss 0.014" in text for text in shown)
+    assert any("after 300 steps: training loss" in text for text in shown)
     screenshot(page, "jupyterlab")
     assert context.request_log.external == [], "JupyterLab should load nothing from the internet"
