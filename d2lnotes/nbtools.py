@@ -48,10 +48,14 @@ __all__ = [
     "cell_tolerance",
     "compare_text",
     "drop_progress_bars",
+    "execute_notebook",
+    "finish_for_saving",
     "machine_description",
     "normalize_widget_ids",
+    "outputs_note",
     "outputs_within_tolerance",
     "prune_widget_state",
+    "replace_note",
     "split_numbers",
 ]
 
