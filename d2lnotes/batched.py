@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from . import _validate as v
+from .streams import stream_seed
 
 __all__ = [
     "BatchedLinear",
@@ -139,7 +140,7 @@ def per_model_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 class BatchedMLP(nn.Module):
-    """``M`` independent MLPs of the same sizes, trained side by side.
+    """``M`` independent MLPs of the same sizes, trained side by side (chapter 5, §3-4).
 
     ``sizes = (784, 256, 256, 10)`` gives the book's 784-256-256-10 network:
     Linear -> ReLU -> dropout -> Linear -> ReLU -> dropout -> Linear.  Model ``m``
@@ -149,14 +150,29 @@ class BatchedMLP(nn.Module):
     Shapes: ``dropout`` (M, number of hidden layers), values in [0, 1); input ``X``
     (n, d) shared by all models, (n, ...) with ``prod(...) = d`` (images are
     flattened), or (n, M, d) with each model's own data -> logits (M, n, q).
-    Weights and biases start as ``nn.Linear``'s default, U(-1/sqrt(fan_in),
-    1/sqrt(fan_in)), drawn on the CPU from ``seed``: a different draw per model, or
-    per group of ``share_init`` consecutive models (paired comparisons: models
-    ``2k`` and ``2k + 1`` start identical with ``share_init=2``).
+
+    Initial weights: model ``m``'s weights and biases are ``nn.Linear``'s default
+    distribution, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn on the CPU from a generator
+    seeded with ``init_seeds[m]`` (layer by layer, weight then bias).  Models given the
+    same init seed start from identical weights -- a paired comparison; a model's start
+    does not depend on how many other models there are.  Without ``init_seeds``, model
+    ``m`` uses ``stream_seed(seed, f"init {m}")``.
+
+    Dropout masks come from the global generator of the input's device (like
+    ``nn.Dropout``), or, with ``mask_seed``, from a generator of their own on that
+    device, seeded once when first used (so masks are independent of everything else
+    that draws random numbers).
     """
 
     def __init__(
-        self, num_models: int, sizes, dropout=None, *, seed: int = 0, share_init: int = 1
+        self,
+        num_models: int,
+        sizes,
+        dropout=None,
+        *,
+        seed: int = 0,
+        init_seeds=None,
+        mask_seed: int | None = None,
     ) -> None:
         super().__init__()
         num_models = v.positive_int(num_models, "num_models")
@@ -176,22 +192,45 @@ class BatchedMLP(nn.Module):
             )
         if not bool(torch.all((dropout >= 0) & (dropout < 1))):
             raise ValueError("dropout probabilities must lie in [0, 1)")
-        share_init = v.positive_int(share_init, "share_init")
-        if num_models % share_init:
-            raise ValueError(f"share_init={share_init} does not divide num_models={num_models}")
-        groups = num_models // share_init
-        gen = torch.Generator().manual_seed(v.non_negative_int(seed, "seed"))
+        if init_seeds is None:
+            seed = v.non_negative_int(seed, "seed")
+            init_seeds = [stream_seed(seed, f"init {m}") for m in range(num_models)]
+        else:
+            init_seeds = [v.non_negative_int(s, "init seed") for s in init_seeds]
+            if len(init_seeds) != num_models:
+                raise ValueError(
+                    f"init_seeds must give one seed per model ({num_models}), got {len(init_seeds)}"
+                )
+        self.mask_seed = None if mask_seed is None else v.non_negative_int(mask_seed, "mask_seed")
+        self._mask_generators: dict[torch.device, torch.Generator] = {}
+        drawn: dict[int, list[tuple[torch.Tensor, torch.Tensor]]] = {}
+        for s in init_seeds:
+            if s not in drawn:
+                gen = torch.Generator().manual_seed(s)
+                layers = []
+                for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+                    bound = fan_in**-0.5
+                    w = (torch.rand(fan_in, fan_out, generator=gen) * 2 - 1) * bound
+                    b = (torch.rand(1, fan_out, generator=gen) * 2 - 1) * bound
+                    layers.append((w, b))
+                drawn[s] = layers
         self.weights = nn.ParameterList()
         self.biases = nn.ParameterList()
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            bound = fan_in**-0.5
-            w = (torch.rand(groups, fan_in, fan_out, generator=gen) * 2 - 1) * bound
-            b = (torch.rand(groups, 1, fan_out, generator=gen) * 2 - 1) * bound
-            w, b = w.repeat_interleave(share_init, 0), b.repeat_interleave(share_init, 0)
-            self.weights.append(nn.Parameter(w))
-            self.biases.append(nn.Parameter(b))
+        for k in range(len(sizes) - 1):
+            self.weights.append(nn.Parameter(torch.stack([drawn[s][k][0] for s in init_seeds])))
+            self.biases.append(nn.Parameter(torch.stack([drawn[s][k][1] for s in init_seeds])))
         self.register_buffer("dropout", dropout)
         self.sizes = tuple(sizes)
+        self.init_seeds = tuple(init_seeds)
+
+    def _mask_generator(self, device: torch.device) -> torch.Generator | None:
+        if self.mask_seed is None:
+            return None
+        if device not in self._mask_generators:
+            self._mask_generators[device] = torch.Generator(device=device).manual_seed(
+                self.mask_seed
+            )
+        return self._mask_generators[device]
 
     @property
     def num_models(self) -> int:
@@ -219,8 +258,9 @@ class BatchedMLP(nn.Module):
                 h = torch.relu(h)
                 if self.training:
                     p = self.dropout[:, k].view(M, 1, 1)
-                    keep = torch.rand(h.shape, device=h.device) >= p
-                    h = h * keep / (1 - p)
+                    gen = self._mask_generator(h.device)
+                    keep = torch.rand(h.shape, device=h.device, generator=gen) >= p
+                    h = h * keep.to(h.dtype) / (1 - p).to(h.dtype)
         return h
 
     def model(self, m: int) -> nn.Sequential:

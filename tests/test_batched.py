@@ -142,15 +142,55 @@ def test_batched_mlp_matches_separate_mlps_forward_and_gradients():
 
 
 def test_batched_mlp_per_model_data_and_shared_init():
-    net = dn.BatchedMLP(4, (3, 5, 2), seed=0, share_init=2)
+    net = dn.BatchedMLP(4, (3, 5, 2), init_seeds=[7, 7, 8, 8])
     assert torch.equal(net.weights[0][0], net.weights[0][1])
+    assert torch.equal(net.biases[1][2], net.biases[1][3])
     assert not torch.equal(net.weights[0][1], net.weights[0][2])
+    # a model's start depends on its own seed only, not on how many models there are
+    alone = dn.BatchedMLP(1, (3, 5, 2), init_seeds=[8])
+    for w, w1 in zip(net.weights, alone.weights, strict=True):
+        assert torch.equal(w[2], w1[0])
+    # default: a different start per model, drawn from seed
+    a, b = dn.BatchedMLP(3, (3, 5, 2), seed=1), dn.BatchedMLP(3, (3, 5, 2), seed=1)
+    assert torch.equal(a.weights[0], b.weights[0])
+    assert not torch.equal(a.weights[0][0], a.weights[0][1])
+    assert not torch.equal(a.weights[0], dn.BatchedMLP(3, (3, 5, 2), seed=2).weights[0])
     X = torch.randn(7, 4, 3, generator=torch.Generator().manual_seed(1))
     net.eval()
     out = net(X)
     torch.testing.assert_close(out[2], net.eval()(X[:, 2])[2])
     y = torch.randint(0, 2, (7, 4), generator=torch.Generator().manual_seed(2))
     assert dn.per_model_cross_entropy(out, y).shape == (4,)
+
+
+def test_batched_mlp_mask_stream_is_its_own():
+    X = torch.ones(3, 50)
+
+    def masks(net, global_seed):
+        torch.manual_seed(global_seed)
+        return net.train()(X) == 0  # (2, 3, 40): True where a hidden unit was dropped
+
+    def fresh(mask_seed):
+        net = dn.BatchedMLP(2, (50, 40, 40), [[0.5], [0.5]], mask_seed=mask_seed)
+        with torch.no_grad():  # hidden units all 50, passed through unchanged
+            net.weights[0].fill_(1.0)
+            net.biases[0].zero_()
+            net.weights[1].copy_(torch.eye(40).expand(2, 40, 40))
+            net.biases[1].zero_()
+        return net
+
+    # with a mask seed, the masks do not depend on the global generator ...
+    assert torch.equal(masks(fresh(3), 0), masks(fresh(3), 1))
+    assert not torch.equal(masks(fresh(3), 0), masks(fresh(4), 0))
+    # ... without one they come from it, like nn.Dropout
+    assert torch.equal(masks(fresh(None), 5), masks(fresh(None), 5))
+    assert not torch.equal(masks(fresh(None), 5), masks(fresh(None), 6))
+
+
+def test_batched_mlp_dropout_keeps_the_dtype():
+    for dtype in (torch.float64, torch.bfloat16):
+        net = dn.BatchedMLP(2, (4, 6, 3), [[0.5], [0.2]], seed=0, mask_seed=1).to(dtype)
+        assert net.train()(torch.ones(5, 4, dtype=dtype)).dtype == dtype
 
 
 def test_batched_mlp_dropout_statistics_and_modes():
@@ -176,7 +216,9 @@ def test_batched_mlp_dropout_statistics_and_modes():
         ({"dropout": [[1.0, 0.0]] * 2}, r"\[0, 1\)"),
         ({"dropout": [[-0.1, 0.0]] * 2}, r"\[0, 1\)"),
         ({"dropout": [[0.1]] * 2}, "shape"),
-        ({"share_init": 3}, "does not divide"),
+        ({"init_seeds": [1, 2, 3]}, "one seed per model"),
+        ({"init_seeds": [1, -2]}, "init seed"),
+        ({"mask_seed": -1}, "mask_seed"),
     ],
 )
 def test_batched_mlp_rejects_bad_input(kwargs, match):
