@@ -222,8 +222,8 @@ def check_gradients(
                 results.append(out)
             crossed = any(
                 torch.any((results[0][k] > 0) != (results[1][k] > 0))
-                for k in kink_nodes
-                if k != name and (k not in order or order[k] >= start)
+                for k in kink_nodes  # the nudged node itself too: a nudge of Z can cross 0
+                if k == name or k not in order or order[k] >= start
             )
             if crossed:
                 kinks += 1

@@ -81,6 +81,20 @@ def test_kinks_are_flagged_not_blamed():
     assert row["kinks"] == 10 and row["fd"] is None and report.ok
 
 
+def test_a_nudge_of_the_kinked_node_itself_is_a_kink():
+    steps, leaves, manual = mlp_problem()
+    leaves = dict(leaves)
+    leaves["W1"] = leaves["W1"].clone()
+    leaves["W1"][0] *= 1e-9  # column 0 of Z is ~1e-9, inside eps: nudging Z there crosses ReLU's kink
+    vals = dn.run_steps(steps, leaves)
+    q = leaves["W2"].shape[0]
+    dO = (torch.softmax(vals["O"], 1) - torch.nn.functional.one_hot(leaves["y"], q)) / 6
+    dZ = (dO @ leaves["W2"]) * (vals["Z"] > 0)
+    report = dn.check_gradients(steps, leaves, {"Z": dZ}, entries=24)  # every entry of Z (6 x 4)
+    row = report.rows[0]
+    assert row["kinks"] == 6 and report.ok, str(report)  # the 6 entries of column 0, not blamed
+
+
 def test_seeded_sampling_is_reproducible():
     steps, leaves, manual = mlp_problem()
     a = dn.check_gradients(steps, leaves, manual, seed=3).rows
