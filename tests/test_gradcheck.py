@@ -85,7 +85,7 @@ def test_a_nudge_of_the_kinked_node_itself_is_a_kink():
     steps, leaves, manual = mlp_problem()
     leaves = dict(leaves)
     leaves["W1"] = leaves["W1"].clone()
-    leaves["W1"][0] *= 1e-9  # column 0 of Z is ~1e-9, inside eps: nudging Z there crosses ReLU's kink
+    leaves["W1"][0] *= 1e-9  # column 0 of Z ~1e-9, inside eps: nudging Z there crosses the kink
     vals = dn.run_steps(steps, leaves)
     q = leaves["W2"].shape[0]
     dO = (torch.softmax(vals["O"], 1) - torch.nn.functional.one_hot(leaves["y"], q)) / 6
