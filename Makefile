@@ -34,10 +34,11 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "d2lnotes needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	# d2l 1.0.3 pins numpy 1.23.5 / matplotlib 3.7.2 / pandas 2.0.3, which do not build on
-	# Python >= 3.12 and clash with numpy 2; its real imports are declared in pyproject.toml.
-	$(BIN)/python -m pip install -q --no-deps 'd2l==1.0.3'
-	$(BIN)/python -c 'import d2lnotes, d2l.torch, torch; print("d2lnotes", d2lnotes.__version__, "| torch", torch.__version__)'
+	# The Chinese edition's d2l 0.17.6 pins numpy 1.21.5 / matplotlib 3.5.1 / pandas 1.2.4 /
+	# requests 2.25.1, which do not build on Python 3.11 and clash with numpy 2; its real
+	# imports are declared in pyproject.toml (README, "Why d2l is installed with --no-deps").
+	$(BIN)/python -m pip install -q --no-deps 'd2l==0.17.6'
+	$(BIN)/python -c 'import d2lnotes, d2l, d2l.torch, torch; print("d2lnotes", d2lnotes.__version__, "| d2l", d2l.__version__, "| torch", torch.__version__)'
 	touch $(STAMP)
 
 lab: $(STAMP)

@@ -13,17 +13,8 @@ from .batched import (
     per_model_mse,
 )
 from .batching import ArrayLoader, load_array, minibatches
-from .book import (
-    Accumulator,
-    accuracy,
-    evaluate_accuracy,
-    linreg,
-    sgd,
-    squared_loss,
-    train_ch3,
-    train_epoch_ch3,
-)
 from .closed_form import least_squares
+from .d2l_adapter import BOOK_D2L_VERSION, adapt_d2l, provide_fashion_mnist
 from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
@@ -49,17 +40,19 @@ from .synthetic import (
     polynomial_features,
     synthetic_data,
 )
-from .training import evaluate_loss, train_sgd
+from .training import evaluate_accuracy, evaluate_loss, train_sgd
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BOOK_D2L_VERSION",
+    "adapt_d2l",
+    "provide_fashion_mnist",
     "CUBIC_COEFFS",
     "DatasetError",
     "FashionMNIST",
     "GradReport",
     "PROGRESS_MIN_STEPS",
-    "Accumulator",
     "CVResult",
     "ArrayLoader",
     "BatchedLinear",
@@ -69,7 +62,6 @@ __all__ = [
     "LayerMonitor",
     "LayerStats",
     "PolynomialData",
-    "accuracy",
     "check_answer",
     "check_gradients",
     "check_choice",
@@ -84,7 +76,6 @@ __all__ = [
     "l1_penalty",
     "l2_penalty",
     "least_squares",
-    "linreg",
     "load_fashion_mnist",
     "load_array",
     "make_polynomial_data",
@@ -104,16 +95,12 @@ __all__ = [
     "save_figure",
     "seed_everything",
     "set_threads",
-    "sgd",
     "stack_datasets",
     "stream",
     "stream_seed",
     "Step",
-    "squared_loss",
     "standardizer",
     "synthetic_data",
-    "train_ch3",
-    "train_epoch_ch3",
     "train_sgd",
     "train_val_split",
     "try_gpu",

@@ -20,7 +20,7 @@ from .batching import minibatches
 from .history import History
 from .progress import progress_bar, wants_progress
 
-__all__ = ["evaluate_loss", "train_sgd"]
+__all__ = ["evaluate_accuracy", "evaluate_loss", "train_sgd"]
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 Data = tuple[torch.Tensor, torch.Tensor]
@@ -74,6 +74,44 @@ def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: 
         raise ValueError("data holds no examples")
     mean = (total / count).cpu().to(torch.float64)
     return float(mean) if mean.ndim == 0 else mean.numpy()
+
+
+@torch.no_grad()
+def evaluate_accuracy(net: nn.Module | Callable, data, batch_size: int | None = None) -> float:
+    """Fraction of correct predictions of ``net`` over ``data``, a float in [0, 1].
+
+    ``data`` is ``(X, y)`` (evaluated in one batch unless ``batch_size``) or an
+    iterable of ``(X, y)`` minibatches, such as the book's ``DataLoader``; ``net(X)``
+    gives scores (n, q), ``y`` (n,) class indices.  Batches are moved to the
+    device of ``net``'s parameters.  The same number as the book's
+    ``d2l.evaluate_accuracy(net, data_iter)`` (a test checks this); unlike the book's, it
+    puts an ``nn.Module`` back in training mode if it found it there.
+    """
+    was_training = isinstance(net, nn.Module) and net.training
+    if isinstance(net, nn.Module):
+        net.eval()
+    device = None
+    if isinstance(net, nn.Module):
+        device = next((p.device for p in net.parameters()), None)
+    correct, count = 0, 0
+    try:
+        for X, y in _as_batches(data, batch_size):
+            if device is not None:
+                X, y = X.to(device), y.to(device)
+            scores = net(X)
+            if scores.ndim != 2 or scores.shape[0] != y.reshape(-1).shape[0]:
+                raise ValueError(
+                    f"net(X) must give scores (n, q) for the {y.numel()} labels, "
+                    f"got shape {tuple(scores.shape)}"
+                )
+            correct += int((scores.argmax(dim=1) == y.reshape(-1)).sum())
+            count += y.numel()
+    finally:
+        if was_training:
+            net.train()
+    if count == 0:
+        raise ValueError("data holds no examples")
+    return correct / count
 
 
 def train_sgd(
