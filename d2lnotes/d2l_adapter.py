@@ -2,11 +2,16 @@
 
 《动手学深度学习》 2.0 installs ``d2l==0.17.6``; the notebooks call its functions
 (``d2l.load_data_fashion_mnist``, ``d2l.train_ch3``, ``d2l.sgd``, ``d2l.plot`` ...) so
-that a learner sees the code of their book run.  :func:`adapt_d2l` changes four
+that a learner sees the code of their book run.  :func:`adapt_d2l` changes five
 things around that code, never the code itself:
 
 * **Figures as PNG.**  ``d2l.use_svg_display`` switches Jupyter to SVG for every later
   figure; the adapted one switches to PNG, the format the notebooks are committed in.
+* **One figure per plot, updated in place.**  The book's ``Animator`` redraws by
+  ``display(fig)`` then ``clear_output(wait=True)``; a saved notebook keeps only the last
+  figure, but nbval (which ignores ``clear_output``) and a re-run see one figure per epoch.
+  The adapted ``d2l.display`` shows a figure once and updates that same output afterwards
+  (a display handle), so every run ends with exactly one figure, live in Jupyter.
 * **No worker processes.**  ``d2l.get_dataloader_workers`` returns 4, which is more
   processes than a 2-core machine has and slower there; the adapted one returns 0.
 * **One warning silenced.**  The book's ``train_epoch_ch3`` calls ``float(l.sum())`` on
@@ -85,6 +90,37 @@ def provide_fashion_mnist(data_root: str | Path = D2L_DATA_ROOT) -> Path:
     return raw
 
 
+class _FigureDisplay:
+    """Stands in for ``IPython.display`` inside ``d2l.torch``: ``display(fig)`` shows a figure
+    once and updates that output on later calls; ``clear_output`` is then not needed."""
+
+    def __init__(self) -> None:
+        self._handles: dict[int, object] = {}
+
+    def display(self, obj, *args, **kwargs) -> None:
+        from IPython import display as ipython_display
+        from matplotlib import pyplot as plt
+        from matplotlib.figure import Figure
+
+        if not isinstance(obj, Figure) or args or kwargs:
+            ipython_display.display(obj, *args, **kwargs)
+            return
+        handle = self._handles.get(id(obj))
+        if handle is None:
+            self._handles[id(obj)] = ipython_display.display(obj, display_id=True)
+            plt.close(obj)  # shown through its handle, not once more at the end of the cell
+        else:
+            handle.update(obj)
+
+    def clear_output(self, wait: bool = False) -> None:
+        """A no-op: the figure's output is updated in place instead."""
+
+    def __getattr__(self, name: str):
+        from IPython import display as ipython_display
+
+        return getattr(ipython_display, name)
+
+
 def adapt_d2l(
     d2l: types.ModuleType,
     *,
@@ -128,6 +164,7 @@ def adapt_d2l(
         module=r"d2l\.torch",
     )
     d2l.use_svg_display = use_png_display
+    d2l.display = _FigureDisplay()
     d2l.get_dataloader_workers = get_dataloader_workers
     if fashion_mnist:
         provide_fashion_mnist(data_root)

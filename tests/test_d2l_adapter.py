@@ -169,3 +169,27 @@ def test_adapt_without_fashion_mnist_writes_nothing(tmp_path, monkeypatch):
     assert dn.adapt_d2l(d2l, fashion_mnist=False) is d2l
     assert d2l.get_dataloader_workers() == 0
     assert not (tmp_path / "data").exists()
+
+
+def test_the_books_animator_shows_one_figure_updated_in_place(adapted, monkeypatch):
+    """nbval ignores clear_output: the adapted display shows each figure once, then updates it."""
+    from IPython import display as ipython_display
+
+    calls = []
+
+    class Handle:
+        def update(self, obj):
+            calls.append(("update", obj))
+
+    def fake_display(obj, *args, display_id=None, **kwargs):
+        calls.append(("display", obj, display_id))
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(ipython_display, "display", fake_display)
+    animator = d2l.Animator(xlim=[1, 3], legend=["loss"])
+    for epoch in range(1, 4):
+        animator.add(epoch, (1.0 / epoch,))
+    assert [c[0] for c in calls] == ["display", "update", "update"]
+    assert calls[0][1] is animator.fig and calls[0][2] is True
+    d2l.display.display("text")  # anything else goes straight through
+    assert calls[-1] == ("display", "text", None)
