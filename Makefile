@@ -51,6 +51,7 @@ check: lint test-package
 
 lint: $(STAMP)
 	$(BIN)/ruff check d2lnotes tests scripts conftest.py notebooks
+	$(BIN)/ruff format --check d2lnotes tests scripts conftest.py
 
 test-package: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/e2e

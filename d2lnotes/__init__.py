@@ -14,13 +14,13 @@ from .batched import (
 )
 from .batching import ArrayLoader, load_array, minibatches
 from .closed_form import least_squares
-from .d2l_adapter import BOOK_D2L_VERSION, adapt_d2l, provide_fashion_mnist
-from .datasets import DatasetError, FashionMNIST, load_fashion_mnist, read_idx
+from .d2l_adapter import adapt_d2l
+from .datasets import DatasetError, FashionMNIST, load_fashion_mnist
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
 from .kfold import CVResult, cross_validate, kfold_indices, standardizer
-from .monitor import LayerMonitor, LayerStats, default_saturation
+from .monitor import LayerMonitor, LayerStats
 from .plotting import (
     plot_bands,
     plot_history,
@@ -28,9 +28,9 @@ from .plotting import (
     plot_layer_stats,
     save_figure,
 )
-from .progress import PROGRESS_MIN_STEPS, is_progress_bar_output, progress_bar
+from .progress import progress_bar
 from .regularization import l1_penalty, l2_penalty
-from .runtime import get_device, notebook_setup, seed_everything, set_threads, try_gpu
+from .runtime import notebook_setup, set_threads
 from .splits import stack_datasets, train_val_split
 from .streams import stream, stream_seed
 from .synthetic import (
@@ -45,14 +45,11 @@ from .training import evaluate_accuracy, evaluate_loss, train_sgd
 __version__ = "0.1.0"
 
 __all__ = [
-    "BOOK_D2L_VERSION",
     "adapt_d2l",
-    "provide_fashion_mnist",
     "CUBIC_COEFFS",
     "DatasetError",
     "FashionMNIST",
     "GradReport",
-    "PROGRESS_MIN_STEPS",
     "CVResult",
     "ArrayLoader",
     "BatchedLinear",
@@ -66,13 +63,10 @@ __all__ = [
     "check_gradients",
     "check_choice",
     "cross_validate",
-    "default_saturation",
     "degree_masks",
     "evaluate_accuracy",
     "evaluate_loss",
-    "get_device",
     "kfold_indices",
-    "is_progress_bar_output",
     "l1_penalty",
     "l2_penalty",
     "least_squares",
@@ -90,10 +84,8 @@ __all__ = [
     "plot_layer_stats",
     "polynomial_features",
     "progress_bar",
-    "read_idx",
     "run_steps",
     "save_figure",
-    "seed_everything",
     "set_threads",
     "stack_datasets",
     "stream",
@@ -103,5 +95,4 @@ __all__ = [
     "synthetic_data",
     "train_sgd",
     "train_val_split",
-    "try_gpu",
 ]

@@ -137,8 +137,7 @@ def adapt_d2l(
     """
     if not isinstance(d2l, types.ModuleType) or d2l.__name__ != "d2l.torch":
         raise TypeError(
-            "adapt_d2l expects the book's module: from d2l import torch as d2l; "
-            f"got {d2l!r}"
+            f"adapt_d2l expects the book's module: from d2l import torch as d2l; got {d2l!r}"
         )
     installed = importlib.metadata.version("d2l")
     if installed != BOOK_D2L_VERSION:

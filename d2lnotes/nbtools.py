@@ -39,9 +39,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .progress import is_progress_bar_output
 
 __all__ = [
+    "is_progress_bar_output",
     "MAX_REL_TOLERANCE",
     "Tolerance",
     "ToleranceError",
@@ -59,6 +59,20 @@ __all__ = [
     "split_numbers",
 ]
 
+_BAR = re.compile(r"\d+%\|")
+
+
+def is_progress_bar_output(output: Mapping) -> bool:
+    """True for a notebook output that is a tqdm widget (its text form is ``... 0%|...``)."""
+    data = output.get("data", {}) or {}
+    if "application/vnd.jupyter.widget-view+json" not in data:
+        return False
+    text = data.get("text/plain", "")
+    if isinstance(text, list):
+        text = "".join(text)
+    return bool(_BAR.search(text))
+
+
 METADATA_KEY = "d2lnotes"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -70,9 +84,7 @@ MAX_REL_TOLERANCE = 0.25
 
 # A number: optional sign (not when glued to a word, as in "784-256"), digits with an optional
 # fraction, optional exponent; not part of a word ("W1", "x3") and not a version-like "1.2.3".
-_NUMBER = re.compile(
-    r"(?<![\w.])[-\u2212+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?!\w|\.\d)"
-)
+_NUMBER = re.compile(r"(?<![\w.])[-\u2212+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?!\w|\.\d)")
 _SPACE = re.compile(r"\s+")
 
 

@@ -3,20 +3,17 @@
 A bar is a ``tqdm.auto`` bar: a widget in Jupyter, text on stderr elsewhere.  It
 closes itself when done (``leave=False``); ``make notebooks`` strips any bar from the
 saved outputs and the nbval ``conftest.py`` drops bars before comparing, both with
-:func:`is_progress_bar_output`.
+:func:`d2lnotes.nbtools.is_progress_bar_output`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-__all__ = ["PROGRESS_MIN_STEPS", "is_progress_bar_output", "progress_bar", "wants_progress"]
+__all__ = ["PROGRESS_MIN_STEPS", "progress_bar", "wants_progress"]
 
 #: ``progress=None`` ("auto") shows a bar for runs of at least this many optimiser steps.
 PROGRESS_MIN_STEPS = 10_000
-
-_BAR = re.compile(r"\d+%\|")
 
 
 def wants_progress(progress: bool | None, total_steps: int) -> bool:
@@ -37,14 +34,3 @@ def progress_bar(iterable: Iterable, enabled: bool = False, desc: str | None = N
     from tqdm.auto import tqdm
 
     return tqdm(iterable, desc=desc, leave=False)
-
-
-def is_progress_bar_output(output: Mapping) -> bool:
-    """True for a notebook output that is a tqdm widget (its text form is ``... 0%|...``)."""
-    data = output.get("data", {}) or {}
-    if "application/vnd.jupyter.widget-view+json" not in data:
-        return False
-    text = data.get("text/plain", "")
-    if isinstance(text, list):
-        text = "".join(text)
-    return bool(_BAR.search(text))

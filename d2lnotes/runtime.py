@@ -29,7 +29,6 @@ __all__ = [
     "notebook_setup",
     "seed_everything",
     "set_threads",
-    "try_gpu",
 ]
 
 #: Threads used when neither an argument nor ``D2LNOTES_THREADS`` says otherwise.
@@ -111,13 +110,6 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
     elif device.type != "cpu":
         raise ValueError(f"unsupported device type {device.type!r}")
     return device
-
-
-def try_gpu(i: int = 0) -> torch.device:
-    """The book's helper: ``cuda:i`` if it exists, otherwise the CPU."""
-    if torch.cuda.is_available() and i < torch.cuda.device_count():
-        return torch.device(f"cuda:{i}")
-    return torch.device("cpu")
 
 
 def notebook_setup(

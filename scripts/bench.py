@@ -46,6 +46,7 @@ SECTIONS = ("matmul", "threads", "fmnist", "sweeps", "notebooks")
 sys.path.insert(0, str(ROOT))
 
 import d2lnotes as dn  # noqa: E402
+from d2lnotes.runtime import get_device  # noqa: E402
 
 
 def timed(fn, repeat: int = 1) -> float:
@@ -67,10 +68,12 @@ def sync() -> None:
 
 # --------------------------------------------------------------------------- machine limit
 
+
 def matmul_gflops(threads: int, device: torch.device, n: int = 2048) -> float:
     torch.set_num_threads(threads)
-    a, b = (torch.randn(n, n, generator=torch.Generator().manual_seed(i)).to(device)
-            for i in (0, 1))
+    a, b = (
+        torch.randn(n, n, generator=torch.Generator().manual_seed(i)).to(device) for i in (0, 1)
+    )
     a @ b
     reps = 3 if device.type == "cpu" else 50
     return 2 * n**3 * reps / timed(lambda: [a @ b for _ in range(reps)], repeat=3) / 1e9
@@ -86,11 +89,20 @@ def bench_matmul(device: torch.device) -> dict:
 
 # --------------------------------------------------------------------------- threads
 
+
 def mlp(p1: float = 0.2, p2: float = 0.5, seed: int = 0) -> nn.Sequential:
     """The book's dropout MLP with the book's N(0, 0.01^2) initialisation, made on the CPU."""
     torch.manual_seed(seed)
-    net = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(p1),
-                        nn.Linear(256, 256), nn.ReLU(), nn.Dropout(p2), nn.Linear(256, 10))
+    net = nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(784, 256),
+        nn.ReLU(),
+        nn.Dropout(p1),
+        nn.Linear(256, 256),
+        nn.ReLU(),
+        nn.Dropout(p2),
+        nn.Linear(256, 10),
+    )
     for m in net:
         if isinstance(m, nn.Linear):
             nn.init.normal_(m.weight, std=0.01)
@@ -106,6 +118,7 @@ def step_workloads(device: torch.device) -> dict:
         def run():
             net.zero_grad(set_to_none=True)
             nn.functional.cross_entropy(net(X), y).backward()
+
         return run
 
     net = mlp().to(device)
@@ -150,7 +163,7 @@ def bench_threads(device: torch.device) -> dict:
     busy = None
     try:
         for load in ("idle", "busy"):
-            if load == "busy":   # another process keeps one core fully busy
+            if load == "busy":  # another process keeps one core fully busy
                 busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
                 time.sleep(0.5)
             for name, fn in work.items():
@@ -168,6 +181,7 @@ def bench_threads(device: torch.device) -> dict:
 
 
 # --------------------------------------------------------------------------- Fashion-MNIST epoch
+
 
 def mlp_train_flops(n: int) -> float:
     """FLOPs of forward + backward over n examples (no gradient w.r.t. the input)."""
@@ -228,10 +242,19 @@ def bench_fmnist(device: torch.device, epochs: int) -> dict:
     net = mlp().to(device)
     sync()
     t0 = time.perf_counter()
-    dn.train_sgd(net, nn.CrossEntropyLoss(), (X, y), num_epochs=epochs, batch_size=256, lr=0.5,
-                 seed=0, eval_every=epochs, progress=False)
+    dn.train_sgd(
+        net,
+        nn.CrossEntropyLoss(),
+        (X, y),
+        num_epochs=epochs,
+        batch_size=256,
+        lr=0.5,
+        seed=0,
+        eval_every=epochs,
+        progress=False,
+    )
     sync()
-    ours_total = time.perf_counter() - t0          # includes the loop's training-loss pass
+    ours_total = time.perf_counter() - t0  # includes the loop's training-loss pass
     n = X.shape[0]
     ours_flops = epochs * mlp_train_flops(n)
     ours_train = ours_total - timed(lambda: dn.evaluate_loss(net, (X, y), nn.CrossEntropyLoss()))
@@ -241,22 +264,37 @@ def bench_fmnist(device: torch.device, epochs: int) -> dict:
     for seed in (1, 2):
         torch.manual_seed(seed)
         other = mlp().to(device)
-        dn.train_sgd(other, nn.CrossEntropyLoss(), (X, y), num_epochs=epochs, batch_size=256,
-                     lr=0.5, seed=seed, eval_every=epochs, progress=False)
+        dn.train_sgd(
+            other,
+            nn.CrossEntropyLoss(),
+            (X, y),
+            num_epochs=epochs,
+            batch_size=256,
+            lr=0.5,
+            seed=seed,
+            eval_every=epochs,
+            progress=False,
+        )
         spread.append(dn.evaluate_accuracy(other, [(Xt, yt)]))
     return {
         "epochs": epochs,
-        "book_threads": book_threads, "our_threads": our_threads,
-        "book_load_s": book_load, "ours_load_s": ours_load,
-        "book_epoch_s": book_train / epochs, "ours_epoch_s": ours_train / epochs,
+        "book_threads": book_threads,
+        "our_threads": our_threads,
+        "book_load_s": book_load,
+        "ours_load_s": ours_load,
+        "book_epoch_s": book_train / epochs,
+        "ours_epoch_s": ours_train / epochs,
         "speedup": book_train / ours_train,
-        "book_test_acc": book_acc, "ours_test_acc": our_acc, "ours_test_acc_seeds": spread,
+        "book_test_acc": book_acc,
+        "ours_test_acc": our_acc,
+        "ours_test_acc_seeds": spread,
         "ours_gflops": ours_flops / ours_train / 1e9,
         "flops_per_epoch": mlp_train_flops(n),
     }
 
 
 # --------------------------------------------------------------------------- sweeps
+
 
 def bench_sweeps(device: torch.device) -> dict:
     torch.set_num_threads(1)
@@ -269,19 +307,40 @@ def bench_sweeps(device: torch.device) -> dict:
         torch.manual_seed(0)
         net = nn.Linear(degree + 1, 1, bias=False).to(device)
         train = (data.features(degree).to(device), data.y_train.to(device))
-        dn.train_sgd(net, nn.MSELoss(), train, num_epochs=epochs, batch_size=10, lr=0.01,
-                     seed=0, eval_every=epochs, progress=False)
+        dn.train_sgd(
+            net,
+            nn.MSELoss(),
+            train,
+            num_epochs=epochs,
+            batch_size=10,
+            lr=0.01,
+            seed=0,
+            eval_every=epochs,
+            progress=False,
+        )
 
     def poly_batched():
         X, y = dn.stack_datasets([(data.features(19), data.y_train)], repeat=20)
         nets = dn.BatchedLinear(20, 20, dn.degree_masks(list(range(20)), 20), seed=0).to(device)
-        dn.train_sgd(nets, dn.per_model_mse, (X.to(device), y.to(device)), num_epochs=epochs,
-                     batch_size=10, lr=0.01, seed=0, eval_every=epochs, progress=False)
+        dn.train_sgd(
+            nets,
+            dn.per_model_mse,
+            (X.to(device), y.to(device)),
+            num_epochs=epochs,
+            batch_size=10,
+            lr=0.01,
+            seed=0,
+            eval_every=epochs,
+            progress=False,
+        )
 
     one = timed(lambda: poly_one(19), repeat=3)
-    out["polynomial"] = {"models": 20, "one_s": one,
-                         "one_at_a_time_s": timed(lambda: [poly_one(d) for d in range(20)]),
-                         "batched_s": timed(poly_batched, repeat=3)}
+    out["polynomial"] = {
+        "models": 20,
+        "one_s": one,
+        "one_at_a_time_s": timed(lambda: [poly_one(d) for d in range(20)]),
+        "batched_s": timed(poly_batched, repeat=3),
+    }
 
     # Weight decay (chapter 4): 200 inputs, 20 examples, batch 5, lr 0.003, 100 epochs, 20 lambdas.
     true_w, true_b = torch.full((200,), 0.01), 0.05
@@ -291,26 +350,48 @@ def bench_sweeps(device: torch.device) -> dict:
     def wd_one(lam):
         torch.manual_seed(0)
         net = nn.Linear(200, 1).to(device)
-        dn.train_sgd(net, nn.MSELoss(), (X.to(device), y.to(device)), num_epochs=100,
-                     batch_size=5, lr=0.003, seed=0, eval_every=100, progress=False,
-                     penalty=lambda m: dn.l2_penalty(m.weight, float(lam)))
+        dn.train_sgd(
+            net,
+            nn.MSELoss(),
+            (X.to(device), y.to(device)),
+            num_epochs=100,
+            batch_size=5,
+            lr=0.003,
+            seed=0,
+            eval_every=100,
+            progress=False,
+            penalty=lambda m: dn.l2_penalty(m.weight, float(lam)),
+        )
 
     def wd_batched():
         Xs, ys = dn.stack_datasets([(X, y)], repeat=20)
         nets = dn.BatchedLinear(20, 200, bias=True, seed=0).to(device)
         lam = lambdas.to(device)
-        dn.train_sgd(nets, dn.per_model_mse, (Xs.to(device), ys.to(device)), num_epochs=100,
-                     batch_size=5, lr=0.003, seed=0, eval_every=100, progress=False,
-                     penalty=lambda m: dn.l2_penalty(m.weight, lam, per_model=True))
+        dn.train_sgd(
+            nets,
+            dn.per_model_mse,
+            (Xs.to(device), ys.to(device)),
+            num_epochs=100,
+            batch_size=5,
+            lr=0.003,
+            seed=0,
+            eval_every=100,
+            progress=False,
+            penalty=lambda m: dn.l2_penalty(m.weight, lam, per_model=True),
+        )
 
     one = timed(lambda: wd_one(lambdas[0]), repeat=5)
-    out["weight_decay"] = {"models": 20, "one_s": one,
-                           "one_at_a_time_s": timed(lambda: [wd_one(lam) for lam in lambdas]),
-                           "batched_s": timed(wd_batched, repeat=5)}
+    out["weight_decay"] = {
+        "models": 20,
+        "one_s": one,
+        "one_at_a_time_s": timed(lambda: [wd_one(lam) for lam in lambdas]),
+        "batched_s": timed(wd_batched, repeat=5),
+    }
     return out
 
 
 # --------------------------------------------------------------------------- notebooks
+
 
 def bench_notebooks(device: torch.device) -> dict:
     env = {**os.environ, "D2LNOTES_DEVICE": device.type, "MPLBACKEND": "Agg"}
@@ -326,8 +407,13 @@ def bench_notebooks(device: torch.device) -> dict:
     )
     out = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        r = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, env=env,
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if r.returncode:
             raise RuntimeError(f"{path.name} failed:\n{r.stderr[-2000:]}")
         out[path.stem] = float(r.stdout.strip().splitlines()[-1])
@@ -336,6 +422,7 @@ def bench_notebooks(device: torch.device) -> dict:
 
 
 # --------------------------------------------------------------------------- report
+
 
 def describe_machine(device: torch.device) -> dict:
     cpu = platform.processor() or platform.machine()
@@ -346,8 +433,13 @@ def describe_machine(device: torch.device) -> dict:
                 break
     except OSError:
         pass
-    info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "torch": torch.__version__, "device": str(device)}
+    info = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "device": str(device),
+    }
     if device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(device)
     return info
@@ -365,60 +457,86 @@ def render(results: dict) -> str:
     for key, r in results.items():
         m = r["machine"]
         where = m.get("gpu", f"{m['cpu']}, {m['cores']} cores")
-        lines.append(f"**{key}** — {where}; Python {m['python']}, torch {m['torch']}; "
-                     f"measured {r['date']}.\n")
-        rows = ["| measurement | the book's way / one at a time | ours | ratio |",
-                "|---|---|---|---|"]
+        lines.append(
+            f"**{key}** — {where}; Python {m['python']}, torch {m['torch']}; "
+            f"measured {r['date']}.\n"
+        )
+        rows = [
+            "| measurement | the book's way / one at a time | ours | ratio |",
+            "|---|---|---|---|",
+        ]
         if "fmnist" in r:
             f = r["fmnist"]
             rows.append(
                 f"| Fashion-MNIST MLP epoch (batch 256, {f['epochs']} epochs, dropout) | "
                 f"{fmt_s(f['book_epoch_s'])} ({f['book_threads']} threads, 4 workers) | "
                 f"{fmt_s(f['ours_epoch_s'])} ({f['our_threads']} thread) | "
-                f"**{f['speedup']:.1f}× faster** |")
+                f"**{f['speedup']:.1f}× faster** |"
+            )
             seeds = f["ours_test_acc_seeds"]
-            rows.append(f"| test accuracy after those epochs | {f['book_test_acc']:.3f} | "
-                        f"{f['ours_test_acc']:.3f} (3 seeds: {min(seeds):.3f}–{max(seeds):.3f})"
-                        " | |")
-            rows.append(f"| loading Fashion-MNIST | {fmt_s(f['book_load_s'])} | "
-                        f"{fmt_s(f['ours_load_s'])} | |")
+            rows.append(
+                f"| test accuracy after those epochs | {f['book_test_acc']:.3f} | "
+                f"{f['ours_test_acc']:.3f} (3 seeds: {min(seeds):.3f}–{max(seeds):.3f})"
+                " | |"
+            )
+            rows.append(
+                f"| loading Fashion-MNIST | {fmt_s(f['book_load_s'])} | "
+                f"{fmt_s(f['ours_load_s'])} | |"
+            )
         if "sweeps" in r:
             for name, s in r["sweeps"].items():
-                label = {"polynomial": "polynomial degrees 0–19 (ch. 3, 1500 epochs)",
-                         "weight_decay": "weight decay, 20 λ (ch. 4, 100 epochs)"}[name]
+                label = {
+                    "polynomial": "polynomial degrees 0–19 (ch. 3, 1500 epochs)",
+                    "weight_decay": "weight decay, 20 λ (ch. 4, 100 epochs)",
+                }[name]
                 rows.append(f"| {label}: one model | {fmt_s(s['one_s'])} | | |")
                 rows.append(
                     f"| {label}: all {s['models']} | {fmt_s(s['one_at_a_time_s'])} one at a time | "
                     f"{fmt_s(s['batched_s'])} batched | **{s['batched_s'] / s['one_s']:.1f}× one "
-                    f"model's time** |")
+                    f"model's time** |"
+                )
         if "fmnist" in r and "matmul" in r:
             f, mm = r["fmnist"], r["matmul"]
-            rows.append(f"| FLOP/s of our epoch vs this machine's matmul (2048², 1 thread) | "
-                        f"{mm['gflops_1']:.0f} GFLOP/s | {f['ours_gflops']:.0f} GFLOP/s | "
-                        f"**{f['ours_gflops'] / mm['gflops_1']:.0%}** |")
+            rows.append(
+                f"| FLOP/s of our epoch vs this machine's matmul (2048², 1 thread) | "
+                f"{mm['gflops_1']:.0f} GFLOP/s | {f['ours_gflops']:.0f} GFLOP/s | "
+                f"**{f['ours_gflops'] / mm['gflops_1']:.0%}** |"
+            )
             floor = f["flops_per_epoch"] / (mm["gflops_1"] * 1e9)
-            rows.append(f"| an epoch at that matmul peak ({f['flops_per_epoch'] / 1e9:.0f} GFLOP): "
-                        f"the ceiling for 1 thread | | {fmt_s(floor)} | "
-                        f"{f['book_epoch_s'] / floor:.0f}× at most |")
+            rows.append(
+                f"| an epoch at that matmul peak ({f['flops_per_epoch'] / 1e9:.0f} GFLOP): "
+                f"the ceiling for 1 thread | | {fmt_s(floor)} | "
+                f"{f['book_epoch_s'] / floor:.0f}× at most |"
+            )
         lines += rows
         if "threads" in r:
             t = r["threads"]
             c = t["cores"]
-            lines += ["", f"Threads (ms per step; 1 vs {c} threads; *busy*: another process "
-                      "keeps one core busy):", "",
-                      f"| workload | idle, 1 | idle, {c} | busy, 1 | busy, {c} |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                "",
+                f"Threads (ms per step; 1 vs {c} threads; *busy*: another process "
+                "keeps one core busy):",
+                "",
+                f"| workload | idle, 1 | idle, {c} | busy, 1 | busy, {c} |",
+                "|---|---|---|---|---|",
+            ]
             by = {(row["workload"], row["load"]): row for row in t["rows"]}
             for w in dict.fromkeys(row["workload"] for row in t["rows"]):
                 i, b = by[(w, "idle")], by[(w, "busy")]
-                lines.append(f"| {w} | {i['ms_1']:.2f} | {i[f'ms_{c}']:.2f} | "
-                             f"{b['ms_1']:.2f} | {b[f'ms_{c}']:.2f} |")
+                lines.append(
+                    f"| {w} | {i['ms_1']:.2f} | {i[f'ms_{c}']:.2f} | "
+                    f"{b['ms_1']:.2f} | {b[f'ms_{c}']:.2f} |"
+                )
         if "notebooks" in r:
             nbs = r["notebooks"]
-            lines += ["", "| notebook | " + " | ".join(k.split("_", 1)[0] for k in nbs)
-                      + " | **suite** |", "|---" * (len(nbs) + 2) + "|",
-                      "| seconds | " + " | ".join(f"{v:.0f}" for v in nbs.values())
-                      + f" | **{sum(nbs.values()):.0f} s ({sum(nbs.values()) / 60:.1f} min)** |"]
+            lines += [
+                "",
+                "| notebook | " + " | ".join(k.split("_", 1)[0] for k in nbs) + " | **suite** |",
+                "|---" * (len(nbs) + 2) + "|",
+                "| seconds | "
+                + " | ".join(f"{v:.0f}" for v in nbs.values())
+                + f" | **{sum(nbs.values()):.0f} s ({sum(nbs.values()) / 60:.1f} min)** |",
+            ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -437,8 +555,11 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--epochs", type=int, default=10, help="Fashion-MNIST epochs (book: 10)")
-    parser.add_argument("--readme", action="store_true",
-                        help="only regenerate README's table from bench/results.json")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="only regenerate README's table from bench/results.json",
+    )
     args = parser.parse_args()
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if args.readme:
@@ -446,7 +567,7 @@ def main() -> None:
         return
     if args.epochs < 1:
         sys.exit("--epochs must be at least 1")
-    device = dn.get_device(args.device)
+    device = get_device(args.device)
     key = "CPU" if device.type == "cpu" else device.type.upper()
     entry = results.get(key, {})
     entry["machine"] = describe_machine(device)
@@ -455,10 +576,13 @@ def main() -> None:
         if section == "threads" and device.type != "cpu":
             continue
         print(f"{section} ...", flush=True)
-        fn = {"matmul": lambda: bench_matmul(device), "threads": lambda: bench_threads(device),
-              "fmnist": lambda: bench_fmnist(device, args.epochs),
-              "sweeps": lambda: bench_sweeps(device),
-              "notebooks": lambda: bench_notebooks(device)}[section]
+        fn = {
+            "matmul": lambda: bench_matmul(device),
+            "threads": lambda: bench_threads(device),
+            "fmnist": lambda: bench_fmnist(device, args.epochs),
+            "sweeps": lambda: bench_sweeps(device),
+            "notebooks": lambda: bench_notebooks(device),
+        }[section]
         entry[section] = fn()
         print(json.dumps(entry[section], indent=1), flush=True)
     results[key] = entry

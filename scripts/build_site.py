@@ -8,7 +8,8 @@ hashes), so the built site and slides display with no network connection.
     python scripts/build_site.py site   NOTEBOOK...   -> build/site/   (open build/site/index.html)
     python scripts/build_site.py slides NOTEBOOK...   -> build/slides/ (one deck per notebook)
 
-``site`` also builds the slides, into ``build/site/slides/``, linked from the home page.
+``site`` also builds the slides, into ``build/site/slides/``, linked from the home page, and the API
+reference page of the helper package (``api.md``), generated from its docstrings, grouped by layer.
 Each output folder is written next to its final place and renamed into it, so a failed build never
 leaves a half-written site behind.
 """
@@ -16,6 +17,8 @@ leaves a half-written site behind.
 from __future__ import annotations
 
 import argparse
+import importlib
+import inspect
 import json
 import os
 import re
@@ -62,8 +65,10 @@ def ensure_node_modules() -> None:
         return
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("make site needs Node.js and npm (Debian: apt-get install nodejs npm) to vendor "
-                 "MathJax, require.js and reveal.js from the npm registry")
+        sys.exit(
+            "make site needs Node.js and npm (Debian: apt-get install nodejs npm) to vendor "
+            "MathJax, require.js and reveal.js from the npm registry"
+        )
     run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=SITE_SRC)
 
 
@@ -108,7 +113,7 @@ def publish(tmp: Path, final: Path) -> None:
 
 # ---------------------------------------------------------------------------- slides
 
-HEADING = re.compile(r"\s*(#{1,6})\s")   # a markdown cell that opens with a heading
+HEADING = re.compile(r"\s*(#{1,6})\s")  # a markdown cell that opens with a heading
 
 
 def slide_types(nb) -> None:
@@ -157,13 +162,14 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
     (template_dir / "d2lnotes_reveal").mkdir(parents=True)
     (template_dir / "d2lnotes_reveal" / "index.html.j2").write_text(SLIDES_TEMPLATE)
     (template_dir / "d2lnotes_reveal" / "conf.json").write_text(
-        json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}}))
+        json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}})
+    )
     c = Config()
     c.SlidesExporter.extra_template_basedirs = [str(template_dir)]
     c.SlidesExporter.template_name = "d2lnotes_reveal"
     c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
-    c.SlidesExporter.reveal_theme = "white"          # other themes load Google Fonts
-    c.SlidesExporter.reveal_scroll = True            # long cells scroll instead of being cut off
+    c.SlidesExporter.reveal_theme = "white"  # other themes load Google Fonts
+    c.SlidesExporter.reveal_scroll = True  # long cells scroll instead of being cut off
     c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.font_awesome_url = "vendor/font-awesome/css/font-awesome.css"
     c.SlidesExporter.jquery_url = "vendor/jquery.min.js"
@@ -184,21 +190,116 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
 # ---------------------------------------------------------------------------- site
 
 
+# The helper package's layers, in the order a learner meets them: (title, modules).
+API_LAYERS = [
+    ("Set-up", ["runtime", "streams"]),
+    ("Data", ["datasets", "synthetic", "splits", "batching"]),
+    ("The book's own d2l", ["d2l_adapter"]),
+    ("Models", ["batched", "closed_form", "regularization"]),
+    ("Training and evaluation", ["training", "history", "kfold"]),
+    ("Diagnostics", ["monitor", "gradcheck"]),
+    ("Plots and progress", ["plotting", "progress"]),
+    ("Exercises", ["exercises"]),
+]
+
+
+def api_markdown() -> str:
+    """The API reference page: every name ``import d2lnotes`` exports, with its signature and
+    docstring, grouped by layer.  Raises ``ValueError`` if a name has no layer or no docstring."""
+    import d2lnotes
+
+    owner = {
+        name: getattr(d2lnotes, name).__module__.rsplit(".", 1)[-1]
+        if hasattr(getattr(d2lnotes, name), "__module__")
+        else None
+        for name in d2lnotes.__all__
+    }
+    layered = {m for _, modules in API_LAYERS for m in modules}
+    stray = sorted(n for n, m in owner.items() if m not in layered and not _is_constant(n))
+    if stray:
+        raise ValueError(f"public names without a layer in API_LAYERS: {stray}")
+    lines = [
+        "# API reference: the `d2lnotes` package",
+        "",
+        "Every name that `import d2lnotes as dn` provides, grouped by the lessons' layers, with "
+        "its signature and docstring (generated from the code by `make site`). Each docstring "
+        "gives the shapes of its tensors.",
+        "",
+    ]
+    for title, modules in API_LAYERS:
+        lines += [f"## {title}", ""]
+        for module in modules:
+            mod = importlib.import_module(f"d2lnotes.{module}")
+            summary = (inspect.getdoc(mod) or "").split("\n\n")[0].replace("\n", " ")
+            lines += [f"### `d2lnotes.{module}`", "", summary, ""]
+            for name in d2lnotes.__all__:
+                obj = getattr(d2lnotes, name)
+                if _is_constant(name):
+                    if name in vars(mod) and module == _constant_home(name):
+                        lines += [
+                            f"#### `dn.{name}`",
+                            "",
+                            "```python",
+                            f"{name} = {obj!r}",
+                            "```",
+                            "",
+                        ]
+                    continue
+                if owner[name] != module:
+                    continue
+                doc = inspect.getdoc(obj)
+                if not doc:
+                    raise ValueError(f"dn.{name} has no docstring")
+                try:
+                    signature = f"{name}{inspect.signature(obj)}"
+                except (TypeError, ValueError):
+                    signature = name
+                kind = "class " if inspect.isclass(obj) else ""
+                lines += [
+                    f"#### `dn.{name}`",
+                    "",
+                    "```python",
+                    f"{kind}{signature}",
+                    "```",
+                    "",
+                    "```text",
+                    doc,
+                    "```",
+                    "",
+                ]
+    return "\n".join(lines)
+
+
+def _is_constant(name: str) -> bool:
+    return name.isupper()
+
+
+def _constant_home(name: str) -> str:
+
+    for module in (m for _, modules in API_LAYERS for m in modules):
+        if name in vars(importlib.import_module(f"d2lnotes.{module}")):
+            return module
+    raise ValueError(f"constant dn.{name} is defined in no module of API_LAYERS")
+
+
 def build_site(notebooks: list[Path], final: Path) -> None:
     ensure_node_modules()
-    staging = BUILD / "site-src"                 # the book's sources: config, pages, vendored JS
+    staging = BUILD / "site-src"  # the book's sources: config, pages, vendored JS
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml", "intro.md"):
         shutil.copy2(SITE_SRC / name, staging / name)
+    (staging / "api.md").write_text(api_markdown())
     (staging / "notebooks").mkdir()
     for path in notebooks:
         shutil.copy2(path, staging / "notebooks" / path.name)
     copy_vendor(SITE_VENDOR, staging / "assets" / "vendor")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     # -W: a broken link, a missing page or an unrenderable output fails the build.
-    run([str(jupyter_book), "build", str(staging), "--builder", "html", "-W", "-n", "--keep-going"],
-        env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+    run(
+        [str(jupyter_book), "build", str(staging), "--builder", "html", "-W", "-n", "--keep-going"],
+        env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"},
+    )
     html = staging / "_build" / "html"
     copy_widget_fonts(html / "notebooks")
     build_slides(notebooks, html / "slides")

@@ -61,27 +61,41 @@ print(cap, *(k + "=" + hashlib.sha1(t.numpy().tobytes()).hexdigest()[:8] for k, 
 
 
 def path_env(name: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MKL_CBWR", "ATEN_CPU_CAPABILITY",
-                                                         "ONEDNN_MAX_CPU_ISA")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MKL_CBWR", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA")
+    }
     settings = dict(PATHS[name])
     threads = settings.pop("THREADS", "1")
     env.update(settings)
-    env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, D2LNOTES_THREADS=threads,
-               MPLBACKEND="Agg", D2LNOTES_DEVICE="cpu")
+    env.update(
+        OMP_NUM_THREADS=threads,
+        MKL_NUM_THREADS=threads,
+        D2LNOTES_THREADS=threads,
+        MPLBACKEND="Agg",
+        D2LNOTES_DEVICE="cpu",
+    )
     return env
 
 
 def probe(name: str) -> tuple[str, dict[str, str]]:
-    out = subprocess.run([sys.executable, "-c", PROBE], env=path_env(name), capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=path_env(name),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return out[0], dict(item.split("=") for item in out[1:])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", default=["notebooks"])
-    parser.add_argument("--paths", default=",".join(PATHS),
-                        help="comma-separated subset of: " + ", ".join(PATHS))
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help="comma-separated subset of: " + ", ".join(PATHS)
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.paths.split(",") if n.strip()]
     unknown = [n for n in names if n not in PATHS]
@@ -112,11 +126,24 @@ def main(argv: list[str] | None = None) -> int:
         threads = path_env(name)["D2LNOTES_THREADS"]
         # One worker per core for 1-thread paths (a notebook stays in one kernel: loadfile).
         workers = ["-n", "2", "--dist", "loadfile"] if threads == "1" else []
-        cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-p", "no:randomly", "-q",
-               *workers, *args.notebooks]
-        print(f"\n=== nbval, path {name}: {' '.join(f'{k}={v}' for k, v in PATHS[name].items())}",
-              flush=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/nbval_sanitize.cfg",
+            "-p",
+            "no:randomly",
+            "-q",
+            *workers,
+            *args.notebooks,
+        ]
+        print(
+            f"\n=== nbval, path {name}: {' '.join(f'{k}={v}' for k, v in PATHS[name].items())}",
+            flush=True,
+        )
         start = time.perf_counter()
         code = subprocess.run(cmd, cwd=ROOT, env=path_env(name)).returncode
         results[name] = (code, time.perf_counter() - start)

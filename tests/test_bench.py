@@ -26,7 +26,8 @@ def test_readme_table_is_generated_from_the_results_file():
     section = readme.split(bench.START, 1)[1].split(bench.END, 1)[0]
     assert section == "\n" + bench.render(results), (
         "README's performance table differs from bench/results.json: "
-        "run `python scripts/bench.py --readme` (make bench does)")
+        "run `python scripts/bench.py --readme` (make bench does)"
+    )
 
 
 def test_results_hold_every_section():

@@ -12,6 +12,7 @@ from matplotlib_inline import backend_inline
 from torch import nn
 
 import d2lnotes as dn
+from d2lnotes.d2l_adapter import provide_fashion_mnist
 from d2lnotes.datasets import FASHION_MNIST
 
 
@@ -53,12 +54,12 @@ def test_the_books_loader_reads_our_verified_files_offline(adapted, tmp_path, fm
 
 def test_provide_replaces_a_corrupt_file_and_keeps_good_ones(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", _no_network)
-    raw = dn.provide_fashion_mnist(tmp_path)
+    raw = provide_fashion_mnist(tmp_path)
     labels = raw / "t10k-labels-idx1-ubyte"
     images = raw / "train-images-idx3-ubyte"
     good_mtime = images.stat().st_mtime_ns
     labels.write_bytes(labels.read_bytes()[:100])  # truncated
-    dn.provide_fashion_mnist(tmp_path)
+    provide_fashion_mnist(tmp_path)
     assert labels.stat().st_size == 10_008 and images.stat().st_mtime_ns == good_mtime
     data = torchvision.datasets.FashionMNIST(tmp_path, train=False, download=False)
     assert len(data) == 10_000
@@ -79,7 +80,7 @@ def test_adapt_rejects_what_is_not_the_books_module():
     with pytest.raises(TypeError, match="from d2l import torch as d2l"):
         dn.adapt_d2l("d2l")
     with pytest.raises(TypeError, match="data_root must be a path"):
-        dn.provide_fashion_mnist(3)
+        provide_fashion_mnist(3)
 
 
 def test_adapt_rejects_another_d2l_version(monkeypatch):
@@ -102,7 +103,9 @@ def test_the_books_training_epoch_runs_without_a_warning(adapted):
     net = nn.Linear(4, 2)
     with warnings.catch_warnings(record=True) as caught:
         d2l.train_epoch_ch3(
-            net, d2l.load_array((X, y), 50), nn.CrossEntropyLoss(reduction="none"),
+            net,
+            d2l.load_array((X, y), 50),
+            nn.CrossEntropyLoss(reduction="none"),
             torch.optim.SGD(net.parameters(), lr=0.1),
         )
     assert not [w for w in caught if "requires_grad" in str(w.message)]
@@ -155,7 +158,9 @@ def test_train_sgd_takes_the_books_step(adapted):
     our_net = nn.Linear(4, 2)
     our_net.load_state_dict(book_net.state_dict())
     d2l.train_epoch_ch3(
-        book_net, [(X, y)], nn.CrossEntropyLoss(reduction="none"),
+        book_net,
+        [(X, y)],
+        nn.CrossEntropyLoss(reduction="none"),
         torch.optim.SGD(book_net.parameters(), lr=0.3),
     )
     dn.train_sgd(our_net, nn.CrossEntropyLoss(), (X, y), num_epochs=1, batch_size=64, lr=0.3)

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import d2lnotes as dn
+from d2lnotes.datasets import read_idx
 from d2lnotes import datasets
 from d2lnotes.datasets import IdxDataset, IdxFile, load_idx_dataset
 
@@ -60,7 +61,7 @@ def isolated(tmp_path, monkeypatch):
 def test_read_idx_raw_and_gzipped(tmp_path, gz):
     write_set(tmp_path, gz=gz)
     name = "tiny-images.gz" if gz else "tiny-images"
-    x = dn.read_idx(tmp_path / name, TINY.files["images"])
+    x = read_idx(tmp_path / name, TINY.files["images"])
     assert x.dtype == torch.uint8 and torch.equal(x, IMAGES.to(torch.uint8))
 
 
@@ -79,23 +80,23 @@ def test_read_idx_rejects_broken_files(tmp_path, data, match):
     path = tmp_path / "bad"
     path.write_bytes(data)
     with pytest.raises(dn.DatasetError, match=match):
-        dn.read_idx(path)
+        read_idx(path)
 
 
 def test_read_idx_checks_shape_hash_and_gzip(tmp_path):
     other = tmp_path / "other"
     other.write_bytes(idx_bytes(torch.tensor([1, 2, 3])))
     with pytest.raises(dn.DatasetError, match="SHA-256"):
-        dn.read_idx(other, TINY.files["labels"])
+        read_idx(other, TINY.files["labels"])
     wrong_shape = IdxFile("x", hashlib.sha256(other.read_bytes()).hexdigest(), (2,))
     with pytest.raises(dn.DatasetError, match=r"shape \(3,\), expected \(2,\)"):
-        dn.read_idx(other, wrong_shape)
+        read_idx(other, wrong_shape)
     cut = tmp_path / "cut.gz"
     cut.write_bytes(gzip.compress(idx_bytes(LABELS))[:-6])
     with pytest.raises(dn.DatasetError, match="gzip"):
-        dn.read_idx(cut)
+        read_idx(cut)
     with pytest.raises(dn.DatasetError, match="cannot read"):
-        dn.read_idx(tmp_path / "missing")
+        read_idx(tmp_path / "missing")
 
 
 # ---------------------------------------------------------------- finding files
@@ -184,7 +185,7 @@ def test_corrupt_file_in_the_cache_is_fetched_again(isolated):
     write_set(cache, images=idx_bytes(IMAGES)[:-3])  # a truncated earlier download
     arrays, folder = load_idx_dataset(with_mirror(isolated / "mirror"))
     assert folder == cache and torch.equal(arrays["images"], IMAGES.to(torch.uint8))
-    assert dn.read_idx(cache / "tiny-images.gz", TINY.files["images"]).shape == (2, 3, 4)
+    assert read_idx(cache / "tiny-images.gz", TINY.files["images"]).shape == (2, 3, 4)
 
 
 # ---------------------------------------------------------------- the real thing

@@ -83,10 +83,14 @@ def stdout(text):
 
 
 def test_outputs_within_tolerance_replaces_only_matches():
-    committed = [stdout("acc 0.829\n"), {"output_type": "execute_result",
-                                          "data": {"text/plain": "0.50", "image/png": "AAA"}}]
-    fresh = [stdout("acc 0.816\n"), {"output_type": "execute_result",
-                                      "data": {"text/plain": "0.70", "image/png": "BBB"}}]
+    committed = [
+        stdout("acc 0.829\n"),
+        {"output_type": "execute_result", "data": {"text/plain": "0.50", "image/png": "AAA"}},
+    ]
+    fresh = [
+        stdout("acc 0.816\n"),
+        {"output_type": "execute_result", "data": {"text/plain": "0.70", "image/png": "BBB"}},
+    ]
     new, reasons = nbtools.outputs_within_tolerance(fresh, committed, Tolerance(rel=0.05))
     assert new[0]["text"] == "acc 0.829\n"  # within tolerance: nbval then sees equal text
     assert new[1]["data"]["text/plain"] == "0.70" and len(reasons) == 1
@@ -155,10 +159,14 @@ def widget_nb(ids):
     """A notebook showing a slider inside a box, with the given (random) model ids."""
     box, slider, layout = ids
     state = {
-        box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"],
-                                                   "layout": f"IPY_MODEL_{layout}"}},
-        slider: {"model_name": "IntSliderModel", "state": {"value": 3,
-                                                           "layout": f"IPY_MODEL_{layout}"}},
+        box: {
+            "model_name": "VBoxModel",
+            "state": {"children": [f"IPY_MODEL_{slider}"], "layout": f"IPY_MODEL_{layout}"},
+        },
+        slider: {
+            "model_name": "IntSliderModel",
+            "state": {"value": 3, "layout": f"IPY_MODEL_{layout}"},
+        },
         layout: {"model_name": "LayoutModel", "state": {}},
         "deadbeef" * 4: {"model_name": "LayoutModel", "state": {}},  # no output shows it
     }
@@ -166,9 +174,15 @@ def widget_nb(ids):
     cell = nbformat.v4.new_code_cell("w")
     cell.id = "cell-1"
     cell.metadata["execution"] = {"iopub.status.busy": "2026-12-01T13:00:00Z"}
-    cell.outputs = [nbformat.v4.new_output(
-        "display_data", data={nbtools.WIDGET_VIEW: {"model_id": box, "version_major": 2},
-                              "text/plain": "VBox(...)"})]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                nbtools.WIDGET_VIEW: {"model_id": box, "version_major": 2},
+                "text/plain": "VBox(...)",
+            },
+        )
+    ]
     nb.cells = [cell]
     nb.metadata["widgets"] = {nbtools.WIDGET_STATE: {"state": state, "version_major": 2}}
     return nb

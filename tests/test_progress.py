@@ -2,12 +2,14 @@ import torch
 from torch import nn
 
 import d2lnotes as dn
+from d2lnotes.nbtools import is_progress_bar_output
+from d2lnotes.progress import PROGRESS_MIN_STEPS
 from d2lnotes.progress import wants_progress
 
 
 def test_auto_progress_depends_on_work_not_time():
-    assert wants_progress(None, dn.PROGRESS_MIN_STEPS)
-    assert not wants_progress(None, dn.PROGRESS_MIN_STEPS - 1)
+    assert wants_progress(None, PROGRESS_MIN_STEPS)
+    assert not wants_progress(None, PROGRESS_MIN_STEPS - 1)
     assert wants_progress(True, 1) and not wants_progress(False, 10**9)
 
 
@@ -23,13 +25,13 @@ def test_is_progress_bar_output():
         "output_type": "display_data",
         "data": {**widget, "text/plain": "epochs:   0%|   | 0/50"},
     }
-    assert dn.is_progress_bar_output(bar)
+    assert is_progress_bar_output(bar)
     as_lines = {"data": {**widget, "text/plain": ["  0%|", "   | 0/5"]}}
-    assert dn.is_progress_bar_output(as_lines)
+    assert is_progress_bar_output(as_lines)
     slider = {"data": {**widget, "text/plain": "IntSlider(value=3)"}}
-    assert not dn.is_progress_bar_output(slider)
+    assert not is_progress_bar_output(slider)
     text = {"output_type": "stream", "name": "stdout", "text": " 50%|#####"}
-    assert not dn.is_progress_bar_output(text)  # only widgets are dropped; printed text counts
+    assert not is_progress_bar_output(text)  # only widgets are dropped; printed text counts
 
 
 def test_train_sgd_shows_a_text_bar_outside_jupyter(capsys):

@@ -5,12 +5,13 @@ import pytest
 import torch
 
 import d2lnotes as dn
+from d2lnotes import runtime
 
 
 def test_seed_everything_repeats_all_generators():
-    g = dn.seed_everything(123)
+    g = runtime.seed_everything(123)
     a = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
-    g = dn.seed_everything(123)
+    g = runtime.seed_everything(123)
     b = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=g).item())
     assert a == b
 
@@ -18,7 +19,7 @@ def test_seed_everything_repeats_all_generators():
 @pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
 def test_seed_everything_rejects_bad_seed(bad):
     with pytest.raises(ValueError, match="seed"):
-        dn.seed_everything(bad)
+        runtime.seed_everything(bad)
 
 
 def test_set_threads_argument_env_and_default(monkeypatch):
@@ -40,27 +41,22 @@ def test_set_threads_argument_env_and_default(monkeypatch):
 
 def test_get_device_precedence(monkeypatch):
     monkeypatch.setenv("D2LNOTES_DEVICE", "cpu")
-    assert dn.get_device() == torch.device("cpu")
-    assert dn.get_device("cpu") == torch.device("cpu")
+    assert runtime.get_device() == torch.device("cpu")
+    assert runtime.get_device("cpu") == torch.device("cpu")
     monkeypatch.delenv("D2LNOTES_DEVICE")
     expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert dn.get_device().type == expected
+    assert runtime.get_device().type == expected
 
 
 def test_get_device_refuses_missing_or_unknown(monkeypatch):
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match="CUDA is not available"):
-            dn.get_device("cuda")
+            runtime.get_device("cuda")
         monkeypatch.setenv("D2LNOTES_DEVICE", "cuda:0")
         with pytest.raises(RuntimeError, match="CUDA"):
-            dn.get_device()
+            runtime.get_device()
     with pytest.raises(ValueError, match="device"):
-        dn.get_device("tpu-please")
-
-
-def test_try_gpu_falls_back_to_cpu():
-    dev = dn.try_gpu(10_000)
-    assert dev == torch.device("cpu")
+        runtime.get_device("tpu-please")
 
 
 def test_notebook_setup_outside_ipython_returns_device():
@@ -71,7 +67,7 @@ def test_notebook_setup_outside_ipython_returns_device():
         assert torch.get_num_threads() == 1
         # seeded: the next draw is the same as after seed_everything(3)
         x = torch.rand(1).item()
-        dn.seed_everything(3)
+        runtime.seed_everything(3)
         assert torch.rand(1).item() == x
     finally:
         torch.set_num_threads(before)

@@ -31,14 +31,24 @@ def test_slide_types_follow_headings_and_keep_the_authors_choice():
     ]
     build_site.slide_types(nb)
     kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
-    assert kinds == ["slide", "-", "subslide", "slide", "-", "subslide", "subslide", "-",
-                     "fragment", "skip"]
+    assert kinds == [
+        "slide",
+        "-",
+        "subslide",
+        "slide",
+        "-",
+        "subslide",
+        "subslide",
+        "-",
+        "fragment",
+        "skip",
+    ]
 
 
 def test_the_site_lists_every_chapter_once():
     toc = yaml.safe_load((ROOT / "site" / "_toc.yml").read_text())
-    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    assert files == [f"notebooks/{stem}" for stem in NOTEBOOKS]
+    parts = {part["caption"]: [c["file"] for c in part["chapters"]] for part in toc["parts"]}
+    assert parts == {"Chapters": [f"notebooks/{stem}" for stem in NOTEBOOKS], "Reference": ["api"]}
     intro = (ROOT / "site" / "intro.md").read_text()
     for stem in NOTEBOOKS:
         assert f"(notebooks/{stem}.ipynb)" in intro and f'"slides/{stem}.slides.html"' in intro
@@ -59,3 +69,20 @@ def test_publish_replaces_the_old_output_whole(tmp_path):
     build_site.publish(tmp, final)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert [p.name for p in final.iterdir()] == ["index.html"]
+
+
+def test_the_api_page_documents_every_public_name_once_by_layer():
+    import d2lnotes
+
+    page = build_site.api_markdown()
+    for name in d2lnotes.__all__:
+        assert page.count(f"#### `dn.{name}`\n") == 1, name
+    layers = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    assert layers == [title for title, _ in build_site.API_LAYERS]
+    assert page.index("## Data") < page.index("`dn.load_fashion_mnist`") < page.index("## Models")
+
+
+def test_the_api_page_refuses_a_name_without_a_layer(monkeypatch):
+    monkeypatch.setattr(build_site, "API_LAYERS", [("Set-up", ["runtime"])])
+    with pytest.raises(ValueError, match="without a layer"):
+        build_site.api_markdown()

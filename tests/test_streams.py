@@ -45,8 +45,9 @@ def test_initial_weights_are_not_the_first_training_input():
     assert torch.nn.functional.cosine_similarity(X_bad[0], w_bad, dim=0) > 0.9
 
 
-@pytest.mark.parametrize("seed, purpose", [(-1, "init"), (1.5, "init"), (True, "init"),
-                                           (0, ""), (0, "Init"), (0, 3)])
+@pytest.mark.parametrize(
+    "seed, purpose", [(-1, "init"), (1.5, "init"), (True, "init"), (0, ""), (0, "Init"), (0, 3)]
+)
 def test_bad_input_is_named(seed, purpose):
     with pytest.raises(ValueError, match="seed|purpose"):
         dn.stream_seed(seed, purpose)

@@ -21,8 +21,11 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate:
             return candidate
     return None  # let Playwright look for its own download
@@ -35,12 +38,16 @@ def browser():
     with sync_playwright() as p:
         try:
             browser = p.chromium.launch(
-                executable_path=chromium_path(), headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"])
+                executable_path=chromium_path(),
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"],
+            )
         except Error as e:
-            pytest.fail("no Chromium to run the browser tests: install Debian's `chromium` "
-                        "(apt-get install chromium), set CHROMIUM=/path/to/chrome, or run "
-                        f"`.venv/bin/playwright install chromium`.\n{e}")
+            pytest.fail(
+                "no Chromium to run the browser tests: install Debian's `chromium` "
+                "(apt-get install chromium), set CHROMIUM=/path/to/chrome, or run "
+                f"`.venv/bin/playwright install chromium`.\n{e}"
+            )
         yield browser
         browser.close()
 
@@ -63,8 +70,10 @@ class RequestLog:
 
         context.route("**/*", route)
         context.on("requestfailed", lambda req: self.failed.append(req.url))
-        context.on("response", lambda res: res.status >= 400 and self.failed.append(
-            f"{res.status} {res.url}"))
+        context.on(
+            "response",
+            lambda res: res.status >= 400 and self.failed.append(f"{res.status} {res.url}"),
+        )
 
 
 @pytest.fixture
@@ -92,4 +101,3 @@ def site_url():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-

@@ -20,7 +20,7 @@ from e2e_paths import ROOT, screenshot
 
 from d2lnotes.nbtools import Tolerance, cell_tolerance, compare_text
 
-NOTEBOOK = "06_backprop.ipynb"       # the quickest chapter: about 7 s on a 2-core CPU
+NOTEBOOK = "06_backprop.ipynb"  # the quickest chapter: about 7 s on a 2-core CPU
 STDOUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']"
 PROBLEMS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"  # + errors
 
@@ -31,7 +31,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # never via a proxy
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
 
 def status(url: str) -> int:
@@ -77,18 +77,22 @@ def lab(tmp_path):
     settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"    # and its news prompt
+    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"  # and its news prompt
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     port, token = free_port(), secrets.token_hex(16)
-    args = (f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 "
-            f"--ServerApp.token={token}")
+    args = (
+        f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 --ServerApp.token={token}"
+    )
     log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}",
-                             f"LAB_DIR={root}"], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "MAKEFLAGS": "",
-                                 "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")})
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"LAB_DIR={root}"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "MAKEFLAGS": "", "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -120,8 +124,8 @@ def test_run_all_cells_in_jupyterlab(context, lab):
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
     page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
     page.get_by_text("Kernel status: Idle").first.wait_for(state="attached", timeout=60_000)
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")   # JupyterLab may ask, as it
-    try:                                                            # may ask a learner
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")  # JupyterLab may ask, as it
+    try:  # may ask a learner
         dialog.wait_for(timeout=5_000)
         dialog.get_by_role("button", name="Select").click()
     except PlaywrightTimeout:
@@ -134,7 +138,9 @@ def test_run_all_cells_in_jupyterlab(context, lab):
     page.wait_for_function(
         """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
                    return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }""",
-        timeout=120_000, polling=500)
+        timeout=120_000,
+        polling=500,
+    )
     assert page.locator(".jp-CodeCell").count() == CODE_CELLS
     shown = page.locator(STDOUT).all_inner_texts()
     assert page.locator(PROBLEMS).count() == 0, "no cell may show a warning or an error"
