@@ -25,6 +25,10 @@ Three jobs, one module:
   deterministically (:func:`normalize_widget_ids`), unused widget state pruned, and the machine that
   made the outputs recorded in the notebook metadata (:func:`machine_description`).
 * **Output filters**: progress bars are timing, not results (:func:`drop_progress_bars`).
+* **Running and classifying**: :func:`run_notebook` (read, execute in the notebook's folder,
+  time), :func:`cell_tags`, :func:`is_check_cell` and :func:`student_version` (the learner's
+  copy: solution cells removed), used by ``make notebooks``, ``make student``, ``make bench``,
+  the site build and the tests alike.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ from dataclasses import dataclass
 
 
 __all__ = [
+    "cell_tags",
+    "is_check_cell",
+    "run_notebook",
+    "student_version",
     "is_progress_bar_output",
     "MAX_REL_TOLERANCE",
     "Tolerance",
@@ -409,6 +417,51 @@ def execute_notebook(nb, cwd, *, timeout: int = 900, allow_errors: bool = False)
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
+    return nb
+
+
+def run_notebook(path, *, timeout: int = 900, allow_errors: bool = False):
+    """Read the notebook at ``path`` and execute it in its own folder (see
+    :func:`execute_notebook`).  Returns ``(notebook, seconds)``."""
+    import time
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such notebook: {path}")
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    execute_notebook(nb, path.parent, timeout=timeout, allow_errors=allow_errors)
+    return nb, time.perf_counter() - start
+
+
+def cell_tags(cell) -> set[str]:
+    """The tags of a notebook cell (``exercise``, ``solution``, ``nbval-ignore-output`` ...)."""
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def is_check_cell(cell) -> bool:
+    """A code cell that checks an answer: it calls ``dn.check_answer`` or ``dn.check_choice``."""
+    return cell.cell_type == "code" and "dn.check_" in cell.source
+
+
+def student_version(nb):
+    """The student edition of ``nb``: a copy without the cells tagged ``solution``, with the
+    outputs of the exercise stubs and of the check cells after them cleared (a saved
+    "Correct: ..." would give the answer away).  Everything else keeps its outputs."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if "solution" not in cell_tags(c)]
+    seen_exercise = False
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "exercise" in cell_tags(cell):
+            seen_exercise = True
+        if "exercise" in cell_tags(cell) or (seen_exercise and is_check_cell(cell)):
+            cell.outputs = []
+            cell.execution_count = None
     return nb
 
 

@@ -397,13 +397,9 @@ def bench_notebooks(device: torch.device) -> dict:
     env = {**os.environ, "D2LNOTES_DEVICE": device.type, "MPLBACKEND": "Agg"}
     env.setdefault("D2LNOTES_THREADS", "1")
     code = (
-        "import sys, time, nbformat\n"
-        "from nbclient import NotebookClient\n"
-        "path = sys.argv[1]\n"
-        "nb = nbformat.read(path, as_version=4)\n"
-        "c = NotebookClient(nb, timeout=1800, kernel_name='python3',"
-        " resources={'metadata': {'path': 'notebooks'}})\n"
-        "t = time.perf_counter(); c.execute(); print(time.perf_counter() - t)\n"
+        "import sys\n"
+        "from d2lnotes import nbtools\n"
+        "print(nbtools.run_notebook(sys.argv[1], timeout=1800)[1])\n"
     )
     out = {}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):

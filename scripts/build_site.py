@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from d2lnotes import nbtools
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "site"
 NODE_MODULES = SITE_SRC / "node_modules"
@@ -127,7 +129,7 @@ def slide_types(nb) -> None:
     for cell in nb.cells:
         meta = cell.metadata.setdefault("slideshow", {})
         if "slide_type" not in meta:
-            tags = set(cell.metadata.get("tags", []))
+            tags = nbtools.cell_tags(cell)
             first = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
             if first and len(first.group(1)) <= 2:
                 kind = "slide"

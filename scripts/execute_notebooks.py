@@ -10,7 +10,6 @@ error, through a temporary file, so a failure never leaves a half-written notebo
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -22,10 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def execute(path: Path, timeout: int = 900) -> float:
     """Execute and re-save one notebook; returns the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    nbtools.execute_notebook(nb, path.parent, timeout=timeout)
-    elapsed = time.perf_counter() - start
+    nb, elapsed = nbtools.run_notebook(path, timeout=timeout)
     nbtools.finish_for_saving(nb, name=path.name)
     nbformat.validate(nb)
     tmp = path.with_name(path.name + ".tmp")

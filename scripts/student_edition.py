@@ -11,35 +11,12 @@ learner fills in the stub above it (``tests/test_exercise_cells.py``).
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 
 import nbformat
 
-
-def tags(cell) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def is_check(cell) -> bool:
-    return cell.cell_type == "code" and "dn.check_" in cell.source
-
-
-def student_version(nb):
-    """A copy of ``nb`` without solution cells, exercise and check outputs cleared."""
-    nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if "solution" not in tags(c)]
-    seen_exercise = False
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if "exercise" in tags(cell):
-            seen_exercise = True
-        if "exercise" in tags(cell) or (seen_exercise and is_check(cell)):
-            cell.outputs = []
-            cell.execution_count = None
-    return nb
+from d2lnotes.nbtools import student_version
 
 
 def main(argv: list[str] | None = None) -> int:

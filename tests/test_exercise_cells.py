@@ -19,15 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "scripts"))
 from student_edition import main as write_student_edition  # noqa: E402
-from student_edition import student_version  # noqa: E402
 
 
-def _tags(cell):
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def _is_check(cell):
-    return cell.cell_type == "code" and "dn.check_" in cell.source
+_tags = nbtools.cell_tags
+_is_check = nbtools.is_check_cell
 
 
 def _with_exercises():
@@ -50,7 +45,7 @@ def test_exercise_solution_check_triples(path):
 
 @pytest.mark.parametrize("path", _with_exercises(), ids=lambda p: p.name)
 def test_student_edition_fails_helpfully(path):
-    nb = student_version(nbformat.read(path, 4))
+    nb = nbtools.student_version(nbformat.read(path, 4))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []

@@ -284,3 +284,42 @@ def test_resaving_an_unchanged_notebook_gives_no_diff(tmp_path):
     made_on = committed.metadata["d2lnotes"]["outputs_made_on"]
     fresh.metadata["d2lnotes"]["outputs_made_on"] = made_on
     assert _masked(fresh) == _masked(committed)
+
+
+def test_student_version_drops_solutions_and_clears_what_would_give_them_away():
+    nb = nbformat.v4.new_notebook()
+    out = [nbformat.v4.new_output("stream", name="stdout", text="Correct: 2\n")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", outputs=list(out)),
+        nbformat.v4.new_code_cell("answer = ...", metadata={"tags": ["exercise"]}, outputs=[]),
+        nbformat.v4.new_code_cell("answer = 2", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("dn.check_answer(answer, 2)", outputs=list(out)),
+        nbformat.v4.new_markdown_cell("after"),
+    ]
+    student = nbtools.student_version(nb)
+    assert [c.source for c in student.cells] == [
+        "x = 1",
+        "answer = ...",
+        "dn.check_answer(answer, 2)",
+        "after",
+    ]
+    assert student.cells[0].outputs and not student.cells[2].outputs
+    assert len(nb.cells) == 5 and nb.cells[3].outputs  # the original is untouched
+    assert nbtools.is_check_cell(nb.cells[3]) and not nbtools.is_check_cell(nb.cells[4])
+    assert (
+        nbtools.cell_tags(nb.cells[2]) == {"solution"} and nbtools.cell_tags(nb.cells[0]) == set()
+    )
+
+
+def test_run_notebook_names_a_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such notebook: .*nope.ipynb"):
+        nbtools.run_notebook(tmp_path / "nope.ipynb")
+
+
+def test_run_notebook_executes_in_the_notebooks_folder(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os; print(os.path.basename(os.getcwd()))")]
+    (tmp_path / "here").mkdir()
+    nbformat.write(nb, tmp_path / "here" / "t.ipynb")
+    ran, seconds = nbtools.run_notebook(tmp_path / "here" / "t.ipynb", timeout=120)
+    assert ran.cells[0].outputs[0].text == "here\n" and seconds > 0
