@@ -81,11 +81,18 @@ def check_answer(
         rel = abs(float(got.reshape(())) - float(want.reshape(()))) / max(
             abs(float(want.reshape(()))), 1e-300
         )
-        detail = f"it is off by {rel:.0%} (tolerance {rtol:.0%})"
+        detail = f"it is off by {_percent(rel)} (tolerance {_percent(rtol)})"
     else:
         bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
         detail = f"{int(bad.sum())} of {bad.size} entries are off"
     raise ExerciseFeedback(f"{name}: not quite -- {detail}." + (f" Hint: {hint}" if hint else ""))
+
+
+def _percent(fraction: float) -> str:
+    """A relative error as a percentage: 100%, 25%, 4%, 0.44%, 0.012% (two significant digits
+    below 10%, so a near miss never reads "off by 0%")."""
+    percent = 100 * fraction
+    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
 
 
 def check_choice(

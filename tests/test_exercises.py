@@ -65,3 +65,12 @@ def test_check_choice_keeps_parentheses_inside_options(capsys):
     assert capsys.readouterr().out.count("Correct") == 2
     with pytest.raises(dn.ExerciseFeedback, match="not best"):
         dn.check_choice("P=(0.2, 0.5)", "p=(0.5, 0.5)", feedback)
+
+
+def test_a_near_miss_reports_its_error_in_readable_percent():
+    import pytest
+
+    with pytest.raises(dn.ExerciseFeedback, match=r"off by 0\.44% \(tolerance 0\.1%\)"):
+        dn.check_answer(0.088, 0.0883883, name="sigma", rtol=1e-3)
+    with pytest.raises(dn.ExerciseFeedback, match=r"off by 4% \(tolerance 1%\)"):
+        dn.check_answer(1.04, 1.0, name="x", rtol=1e-2)
