@@ -89,10 +89,10 @@ def check_answer(
 
 
 def _percent(fraction: float) -> str:
-    """A relative error as a percentage: 100%, 25%, 4%, 0.44%, 0.012% (two significant digits
-    below 10%, so a near miss never reads "off by 0%")."""
+    """A relative error as a percentage: 100%, 25%, 4.0%, 1.0%, 0.44%, 0.012% (two significant
+    digits below 10%, so a near miss never reads "off by 0%" or "1% (tolerance 1%)")."""
     percent = 100 * fraction
-    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
+    return f"{percent:.0f}%" if percent >= 10 else f"{percent:#.2g}%"
 
 
 def check_choice(

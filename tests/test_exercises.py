@@ -70,7 +70,9 @@ def test_check_choice_keeps_parentheses_inside_options(capsys):
 def test_a_near_miss_reports_its_error_in_readable_percent():
     import pytest
 
-    with pytest.raises(dn.ExerciseFeedback, match=r"off by 0\.44% \(tolerance 0\.1%\)"):
+    with pytest.raises(dn.ExerciseFeedback, match=r"off by 0\.44% \(tolerance 0\.10%\)"):
         dn.check_answer(0.088, 0.0883883, name="sigma", rtol=1e-3)
-    with pytest.raises(dn.ExerciseFeedback, match=r"off by 4% \(tolerance 1%\)"):
+    with pytest.raises(dn.ExerciseFeedback, match=r"off by 4\.0% \(tolerance 1\.0%\)"):
         dn.check_answer(1.04, 1.0, name="x", rtol=1e-2)
+    with pytest.raises(dn.ExerciseFeedback, match=r"off by 1\.0% \(tolerance 0\.50%\)"):
+        dn.check_answer(1.0104, 1.0, name="x", rtol=5e-3)
