@@ -8,11 +8,12 @@ from .batched import (
     BatchedLinear,
     BatchedMLP,
     degree_masks,
+    stack_datasets,
     per_model_accuracy,
     per_model_cross_entropy,
     per_model_mse,
 )
-from .batching import ArrayLoader, load_array, minibatches
+from .loaders import ArrayLoader, load_array, minibatches
 from .closed_form import least_squares
 from .d2l_adapter import adapt_d2l
 from .datasets import DatasetError, FashionMNIST, load_fashion_mnist
@@ -31,7 +32,7 @@ from .plotting import (
 from .progress import progress_bar
 from .regularization import l1_penalty, l2_penalty
 from .runtime import notebook_setup, set_threads
-from .splits import stack_datasets, train_val_split
+from .splits import train_val_split
 from .streams import stream, stream_seed
 from .synthetic import (
     CUBIC_COEFFS,

@@ -1,13 +1,26 @@
-"""Many small linear models trained at once, e.g. one per polynomial degree.
+"""Many small models trained at once, e.g. one per polynomial degree, seed or dropout rate.
 
 A sweep over 20 degrees with a Python loop runs 20 trainings one after the
 other; stacking the weights into one (M, d) tensor does all 20 in each step.
-Model ``m`` only sees the features its mask row allows, so a degree-3 model is
-the 20-feature model with features 4..19 masked out.
+
+One layout everywhere in this module:
+
+* **parameters: models first** -- a weight (M, d) or (M, d_in, d_out), one slice per model;
+* **data: examples first** -- ``X`` (n, d) shared by every model, or (n, M, d) with each
+  model's own data (:func:`stack_datasets` builds it), so one minibatch index slices
+  every model's data at once;
+* **outputs: models first** -- (M, n) or (M, n, classes); the per-model losses
+  (:func:`per_model_mse`, :func:`per_model_cross_entropy`) return (M,);
+* **initial weights by index** -- model ``m`` draws its start from its own seed, so models
+  given the same seed start identical (paired comparisons) without copying weights by hand.
+
+Model ``m`` of a :class:`BatchedLinear` only sees the features its mask row allows, so a
+degree-3 model is the 20-feature model with features 4..19 masked out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -22,6 +35,7 @@ __all__ = [
     "per_model_accuracy",
     "per_model_cross_entropy",
     "per_model_mse",
+    "stack_datasets",
 ]
 
 
@@ -316,3 +330,39 @@ def per_model_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     if target.shape != (M, n):
         raise ValueError(f"y must have shape ({n},) or ({n}, {M}), got {tuple(y.shape)}")
     return (logits.argmax(dim=2) == target).to(torch.float32).mean(dim=1)
+
+
+def stack_datasets(
+    datasets: Sequence[tuple[torch.Tensor, torch.Tensor]], repeat: int = 1
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack data sets for models trained side by side, examples first.
+
+    ``datasets`` holds S pairs ``(X (n, d), y (n,) or (n, 1))`` of equal shapes;
+    each is repeated ``repeat`` times in a row, so model ``m`` sees data set
+    ``m // repeat``.  Returns ``X`` (n, S * repeat, d) and ``y`` (n, S * repeat),
+    the per-model layout that :class:`BatchedLinear` and
+    :func:`per_model_mse` accept.
+    """
+    repeat = v.positive_int(repeat, "repeat")
+    if len(datasets) == 0:
+        raise ValueError("give at least one data set")
+    Xs, ys = [], []
+    for i, pair in enumerate(datasets):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(f"data set {i} must be a pair (X, y)")
+        X, y = pair
+        v.tensor(X, f"data set {i} X", ndim=2)
+        v.tensor(y, f"data set {i} y", ndim=(1, 2))
+        v.same_length((X, y), (f"data set {i} X", f"data set {i} y"))
+        if y.ndim == 2 and y.shape[1] != 1:
+            raise ValueError(
+                f"data set {i}: y must have shape (n,) or (n, 1), got {tuple(y.shape)}"
+            )
+        Xs.append(X)
+        ys.append(y.reshape(-1))
+    shapes = {tuple(X.shape) for X in Xs}
+    if len(shapes) > 1:
+        raise ValueError(f"data sets must have equal shapes, got X shapes {sorted(shapes)}")
+    X = torch.stack(Xs, dim=1).repeat_interleave(repeat, dim=1)
+    y = torch.stack(ys, dim=1).repeat_interleave(repeat, dim=1)
+    return X, y

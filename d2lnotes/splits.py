@@ -1,14 +1,13 @@
-"""Holding data out: a seeded train/validation split, and stacking data sets per model."""
+"""Holding data out: a seeded train/validation split (taught in chapters 2 and 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 
 import torch
 
 from . import _validate as v
 
-__all__ = ["stack_datasets", "train_val_split"]
+__all__ = ["train_val_split"]
 
 
 def train_val_split(
@@ -39,39 +38,3 @@ def train_val_split(
     )
     val_idx, train_idx = order[:n_val].to(X.device), order[n_val:].to(X.device)
     return (X[train_idx], y[train_idx]), (X[val_idx], y[val_idx])
-
-
-def stack_datasets(
-    datasets: Sequence[tuple[torch.Tensor, torch.Tensor]], repeat: int = 1
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Stack data sets for models trained side by side, examples first.
-
-    ``datasets`` holds S pairs ``(X (n, d), y (n,) or (n, 1))`` of equal shapes;
-    each is repeated ``repeat`` times in a row, so model ``m`` sees data set
-    ``m // repeat``.  Returns ``X`` (n, S * repeat, d) and ``y`` (n, S * repeat),
-    the per-model layout that :class:`~d2lnotes.BatchedLinear` and
-    :func:`~d2lnotes.per_model_mse` accept.
-    """
-    repeat = v.positive_int(repeat, "repeat")
-    if len(datasets) == 0:
-        raise ValueError("give at least one data set")
-    Xs, ys = [], []
-    for i, pair in enumerate(datasets):
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            raise TypeError(f"data set {i} must be a pair (X, y)")
-        X, y = pair
-        v.tensor(X, f"data set {i} X", ndim=2)
-        v.tensor(y, f"data set {i} y", ndim=(1, 2))
-        v.same_length((X, y), (f"data set {i} X", f"data set {i} y"))
-        if y.ndim == 2 and y.shape[1] != 1:
-            raise ValueError(
-                f"data set {i}: y must have shape (n,) or (n, 1), got {tuple(y.shape)}"
-            )
-        Xs.append(X)
-        ys.append(y.reshape(-1))
-    shapes = {tuple(X.shape) for X in Xs}
-    if len(shapes) > 1:
-        raise ValueError(f"data sets must have equal shapes, got X shapes {sorted(shapes)}")
-    X = torch.stack(Xs, dim=1).repeat_interleave(repeat, dim=1)
-    y = torch.stack(ys, dim=1).repeat_interleave(repeat, dim=1)
-    return X, y

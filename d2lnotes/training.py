@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from . import _validate as v
-from .batching import minibatches
+from .loaders import minibatches
 from .history import History
 from .progress import progress_bar, wants_progress
 

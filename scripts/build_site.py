@@ -195,7 +195,7 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
 # The helper package's layers, in the order a learner meets them: (title, modules).
 API_LAYERS = [
     ("Set-up", ["runtime", "streams"]),
-    ("Data", ["datasets", "synthetic", "splits", "batching"]),
+    ("Data", ["datasets", "synthetic", "splits", "loaders"]),
     ("The book's own d2l", ["d2l_adapter"]),
     ("Models", ["batched", "closed_form", "regularization"]),
     ("Training and evaluation", ["training", "history", "kfold"]),
