@@ -228,6 +228,7 @@ def api_markdown() -> str:
         "gives the shapes of its tensors.",
         "",
     ]
+    usage = notebook_usage()
     for title, modules in API_LAYERS:
         lines += [f"## {title}", ""]
         for module in modules:
@@ -257,8 +258,11 @@ def api_markdown() -> str:
                 except (TypeError, ValueError):
                     signature = name
                 kind = "class " if inspect.isclass(obj) else ""
+                used = ", ".join(usage.get(name, [])) or "none directly (returned by a helper)"
                 lines += [
                     f"#### `dn.{name}`",
+                    "",
+                    f"*Used in chapters:* {used}",
                     "",
                     "```python",
                     f"{kind}{signature}",
@@ -270,6 +274,28 @@ def api_markdown() -> str:
                     "",
                 ]
     return "\n".join(lines)
+
+
+def notebook_usage() -> dict[str, list[str]]:
+    """``dn.<name>`` -> where the notebooks use it: "01 §3" (notebook number and the section
+    heading above the cell), in teaching order."""
+    usage: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        number, section = path.stem.split("_", 1)[0], " (set-up)"
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    heading = re.match(r"##\s+(\d+)\.", line)
+                    if heading:
+                        section = f" §{heading.group(1)}"
+                    elif line.startswith("## "):
+                        section = f" ({line[3:].strip()})"
+                continue
+            for name in re.findall(r"\bdn\.([A-Za-z_]\w*)", cell.source):
+                where = usage.setdefault(name, [])
+                if f"{number}{section}" not in where:
+                    where.append(f"{number}{section}")
+    return usage
 
 
 def _is_constant(name: str) -> bool:
