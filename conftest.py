@@ -3,7 +3,8 @@
 The output policy lives in :mod:`d2lnotes.nbtools` and README ("How the notebooks are tested"):
 
 * Progress bars (tqdm widgets) are dropped from both the committed and the fresh outputs before
-  comparing: they show timing, not results.
+  comparing: they show timing, not results.  Printed text is then merged into one output per
+  stream, as `make notebooks` saves it: how it was split into messages is timing too.
 * A cell that declares a tolerance in its metadata (``{"d2lnotes": {"tolerance": {...}}}``) has
   the numbers in its text outputs compared within that tolerance and the words around them
   exactly; every other cell is compared exactly, as nbval does.
@@ -13,7 +14,12 @@ The output policy lives in :mod:`d2lnotes.nbtools` and README ("How the notebook
 
 from pathlib import Path
 
-from d2lnotes.nbtools import cell_tolerance, drop_progress_bars, outputs_within_tolerance
+from d2lnotes.nbtools import (
+    cell_tolerance,
+    coalesce_streams,
+    drop_progress_bars,
+    outputs_within_tolerance,
+)
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -32,7 +38,11 @@ def pytest_configure(config):
     original = IPyNbCell.compare_outputs
 
     def compare_outputs(self, test, ref, skip_compare=None):
-        test, ref = drop_progress_bars(test), drop_progress_bars(ref)
+        # bars dropped, then printed text merged again (a bar may have split it), as saved
+        test, ref = (
+            coalesce_streams(drop_progress_bars(test)),
+            coalesce_streams(drop_progress_bars(ref)),
+        )
         where = f"{Path(str(self.fspath)).name} cell {self.cell_num}"
         tol = cell_tolerance(self.cell.metadata, where=where)
         reasons = []

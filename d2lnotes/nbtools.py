@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 
 __all__ = [
+    "coalesce_streams",
     "cell_tags",
     "is_check_cell",
     "run_notebook",
@@ -465,13 +466,37 @@ def student_version(nb):
     return nb
 
 
+def coalesce_streams(outputs: Sequence[Mapping]) -> list:
+    """Merge consecutive ``stream`` outputs of the same name (stdout, stderr) into one.
+
+    How a cell's printed text is split into stream messages depends on timing (the kernel
+    flushes its buffer every 0.2 s), so a slow and a fast run of the same cell save different
+    output lists for the same text; merged, they save the same.  (nbval merges them too
+    before it compares.)"""
+    merged: list = []
+    for out in outputs:
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
+            previous = copy.deepcopy(merged[-1])
+            previous["text"] = _text(previous.get("text", "")) + _text(out.get("text", ""))
+            merged[-1] = previous
+        else:
+            merged.append(out)
+    return merged
+
+
 def finish_for_saving(nb, name: str, machine: Mapping | None = None) -> None:
-    """Make an executed notebook diff-quiet: drop progress bars and any timing metadata, prune and
-    renumber widget state deterministically, and record the machine that made the outputs."""
+    """Make an executed notebook diff-quiet: drop progress bars and any timing metadata, merge
+    printed text split by timing, prune and renumber widget state deterministically, and record
+    the machine that made the outputs."""
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
         if cell["cell_type"] == "code":
-            cell["outputs"] = drop_progress_bars(cell["outputs"])
+            cell["outputs"] = coalesce_streams(drop_progress_bars(cell["outputs"]))
     prune_widget_state(nb)
     normalize_widget_ids(nb, salt=name)
     meta = nb["metadata"].setdefault(METADATA_KEY, {})

@@ -323,3 +323,23 @@ def test_run_notebook_executes_in_the_notebooks_folder(tmp_path):
     nbformat.write(nb, tmp_path / "here" / "t.ipynb")
     ran, seconds = nbtools.run_notebook(tmp_path / "here" / "t.ipynb", timeout=120)
     assert ran.cells[0].outputs[0].text == "here\n" and seconds > 0
+
+
+def test_printed_text_split_by_timing_is_saved_as_one_output():
+    out = nbformat.v4.new_output
+    outputs = [
+        out("stream", name="stdout", text="a\n"),
+        out("stream", name="stdout", text="b\n"),
+        out("stream", name="stderr", text="warn\n"),
+        out("display_data", data={"text/plain": "<Figure>"}),
+        out("stream", name="stdout", text="c\n"),
+        out("stream", name="stdout", text="d\n"),
+    ]
+    merged = nbtools.coalesce_streams(outputs)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
+        ("stream", "stdout", "a\nb\n"),
+        ("stream", "stderr", "warn\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "c\nd\n"),
+    ]
+    assert outputs[0].text == "a\n"  # the input is not changed
