@@ -239,20 +239,15 @@ def bench_fmnist(device: torch.device, epochs: int) -> dict:
     our_threads = torch.get_num_threads()
     X, y = fm.train_images.to(device), fm.train_labels.to(device)
     Xt, yt = fm.test_images.to(device), fm.test_labels.to(device)
+
+    def train_ours(model, seed):
+        dn.train_sgd(model, nn.CrossEntropyLoss(), (X, y), num_epochs=epochs, batch_size=256,
+                     lr=0.5, seed=seed, eval_every=epochs, progress=False)  # fmt: skip
+
     net = mlp().to(device)
     sync()
     t0 = time.perf_counter()
-    dn.train_sgd(
-        net,
-        nn.CrossEntropyLoss(),
-        (X, y),
-        num_epochs=epochs,
-        batch_size=256,
-        lr=0.5,
-        seed=0,
-        eval_every=epochs,
-        progress=False,
-    )
+    train_ours(net, seed=0)
     sync()
     ours_total = time.perf_counter() - t0  # includes the loop's training-loss pass
     n = X.shape[0]
@@ -264,17 +259,7 @@ def bench_fmnist(device: torch.device, epochs: int) -> dict:
     for seed in (1, 2):
         torch.manual_seed(seed)
         other = mlp().to(device)
-        dn.train_sgd(
-            other,
-            nn.CrossEntropyLoss(),
-            (X, y),
-            num_epochs=epochs,
-            batch_size=256,
-            lr=0.5,
-            seed=seed,
-            eval_every=epochs,
-            progress=False,
-        )
+        train_ours(other, seed=seed)
         spread.append(dn.evaluate_accuracy(other, [(Xt, yt)]))
     return {
         "epochs": epochs,
@@ -303,36 +288,20 @@ def bench_sweeps(device: torch.device) -> dict:
     data = dn.make_polynomial_data(seed=0)
     epochs = 1500
 
+    poly_recipe = dict(
+        num_epochs=epochs, batch_size=10, lr=0.01, seed=0, eval_every=epochs, progress=False
+    )
+
     def poly_one(degree):
         torch.manual_seed(0)
         net = nn.Linear(degree + 1, 1, bias=False).to(device)
         train = (data.features(degree).to(device), data.y_train.to(device))
-        dn.train_sgd(
-            net,
-            nn.MSELoss(),
-            train,
-            num_epochs=epochs,
-            batch_size=10,
-            lr=0.01,
-            seed=0,
-            eval_every=epochs,
-            progress=False,
-        )
+        dn.train_sgd(net, nn.MSELoss(), train, **poly_recipe)
 
     def poly_batched():
         X, y = dn.stack_datasets([(data.features(19), data.y_train)], repeat=20)
         nets = dn.BatchedLinear(20, 20, dn.degree_masks(list(range(20)), 20), seed=0).to(device)
-        dn.train_sgd(
-            nets,
-            dn.per_model_mse,
-            (X.to(device), y.to(device)),
-            num_epochs=epochs,
-            batch_size=10,
-            lr=0.01,
-            seed=0,
-            eval_every=epochs,
-            progress=False,
-        )
+        dn.train_sgd(nets, dn.per_model_mse, (X.to(device), y.to(device)), **poly_recipe)
 
     one = timed(lambda: poly_one(19), repeat=3)
     out["polynomial"] = {
@@ -347,37 +316,22 @@ def bench_sweeps(device: torch.device) -> dict:
     X, y = dn.synthetic_data(true_w, true_b, 20, noise=0.01, seed=0)
     lambdas = torch.logspace(-2, 2.5, 20)
 
+    wd_recipe = dict(num_epochs=100, batch_size=5, lr=0.003, seed=0, eval_every=100, progress=False)
+
     def wd_one(lam):
         torch.manual_seed(0)
         net = nn.Linear(200, 1).to(device)
-        dn.train_sgd(
-            net,
-            nn.MSELoss(),
-            (X.to(device), y.to(device)),
-            num_epochs=100,
-            batch_size=5,
-            lr=0.003,
-            seed=0,
-            eval_every=100,
-            progress=False,
-            penalty=lambda m: dn.l2_penalty(m.weight, float(lam)),
-        )
+        data = (X.to(device), y.to(device))
+        penalty = lambda m: dn.l2_penalty(m.weight, float(lam))  # noqa: E731
+        dn.train_sgd(net, nn.MSELoss(), data, penalty=penalty, **wd_recipe)
 
     def wd_batched():
         Xs, ys = dn.stack_datasets([(X, y)], repeat=20)
         nets = dn.BatchedLinear(20, 200, bias=True, seed=0).to(device)
         lam = lambdas.to(device)
+        penalty = lambda m: dn.l2_penalty(m.weight, lam, per_model=True)  # noqa: E731
         dn.train_sgd(
-            nets,
-            dn.per_model_mse,
-            (Xs.to(device), ys.to(device)),
-            num_epochs=100,
-            batch_size=5,
-            lr=0.003,
-            seed=0,
-            eval_every=100,
-            progress=False,
-            penalty=lambda m: dn.l2_penalty(m.weight, lam, per_model=True),
+            nets, dn.per_model_mse, (Xs.to(device), ys.to(device)), penalty=penalty, **wd_recipe
         )
 
     one = timed(lambda: wd_one(lambdas[0]), repeat=5)
