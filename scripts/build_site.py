@@ -254,7 +254,7 @@ def api_markdown() -> str:
                 if not doc:
                     raise ValueError(f"dn.{name} has no docstring")
                 try:
-                    signature = f"{name}{inspect.signature(obj)}"
+                    signature = _clean_signature(f"{name}{inspect.signature(obj)}")
                 except (TypeError, ValueError):
                     signature = name
                 kind = "class " if inspect.isclass(obj) else ""
@@ -274,6 +274,15 @@ def api_markdown() -> str:
                     "",
                 ]
     return "\n".join(lines)
+
+
+def _clean_signature(signature: str) -> str:
+    """Defaults as a reader writes them: ``<class 'torch.nn.modules.linear.Linear'>`` -> ``Linear``,
+    ``<function f at 0x7f...>`` -> ``f``, any other ``<...>`` -> ``...`` (valid Python to
+    highlight, and no memory addresses)."""
+    signature = re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", signature)
+    signature = re.sub(r"<function ([\w.]+) at 0x[0-9a-f]+>", r"\1", signature)
+    return re.sub(r"<[^<>']*>", "...", signature)  # e.g. a dataclass field's <factory>
 
 
 def notebook_usage() -> dict[str, list[str]]:

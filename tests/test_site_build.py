@@ -95,3 +95,17 @@ def test_the_api_page_says_where_the_chapters_use_each_helper():
     page = build_site.api_markdown()
     block = page[page.index("#### `dn.train_sgd`") :]
     assert block.splitlines()[2].startswith("*Used in chapters:* 03 §3")
+
+
+def test_api_signatures_are_python_without_memory_addresses():
+    import ast
+
+    page = build_site.api_markdown()
+    assert "0x" not in page and "<class" not in page and "<function" not in page
+    blocks = page.split("```python\n")[1:]
+    for block in blocks:
+        code = block.split("\n```")[0]
+        source = code.removeprefix("class ")
+        ast.parse(
+            f"def {source}: pass" if "(" in source and "=" not in source.split("(")[0] else source
+        )
