@@ -196,7 +196,7 @@ class BatchedMLP(nn.Module):
         hidden = len(sizes) - 2
         if dropout is None:
             dropout = torch.zeros(num_models, hidden)
-        dropout = torch.as_tensor(dropout, dtype=torch.float32).detach().cpu()
+        dropout = torch.as_tensor(dropout, dtype=torch.float64).detach().cpu()
         if dropout.ndim == 1 and hidden > 0:
             dropout = dropout.expand(num_models, hidden).clone()
         if tuple(dropout.shape) != (num_models, hidden):
@@ -233,7 +233,9 @@ class BatchedMLP(nn.Module):
         for k in range(len(sizes) - 1):
             self.weights.append(nn.Parameter(torch.stack([drawn[s][k][0] for s in init_seeds])))
             self.biases.append(nn.Parameter(torch.stack([drawn[s][k][1] for s in init_seeds])))
-        self.register_buffer("dropout", dropout)
+        self.register_buffer("dropout", dropout.to(torch.float32))  # used in forward
+        # The probabilities as given (0.2, not float32's 0.20000000298), for model().
+        self._dropout_given = dropout.tolist()
         self.sizes = tuple(sizes)
         self.init_seeds = tuple(init_seeds)
 
@@ -291,7 +293,7 @@ class BatchedMLP(nn.Module):
                 linear.bias.copy_(b[m, 0])
             layers.append(linear)
             if k < last:
-                layers += [nn.ReLU(), nn.Dropout(float(self.dropout[m, k]))]
+                layers += [nn.ReLU(), nn.Dropout(self._dropout_given[m][k])]
         return nn.Sequential(*layers).train(self.training)
 
     def extra_repr(self) -> str:

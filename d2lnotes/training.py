@@ -9,7 +9,8 @@ loss.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -42,7 +43,22 @@ def _as_batches(data, batch_size: int | None) -> Iterable[Data]:
     return data
 
 
-@torch.no_grad()
+@contextmanager
+def _evaluation_mode(net) -> Iterator[None]:
+    """The one eval-mode guard of both evaluators: inside the block an ``nn.Module`` is in
+    ``eval()`` mode (dropout off, BatchNorm on its running statistics) and no graph is built;
+    afterwards a module found in training mode is put back in it, even after an error."""
+    was_training = isinstance(net, nn.Module) and net.training
+    if isinstance(net, nn.Module):
+        net.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        if was_training:
+            net.train()
+
+
 def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: int | None = None):
     """Average ``loss_fn`` over every example of ``data``.
 
@@ -52,11 +68,8 @@ def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: 
     Returns a float, or a NumPy array (M,) for per-model losses.  The network
     is put in ``eval()`` mode while evaluating and restored afterwards.
     """
-    was_training = isinstance(net, nn.Module) and net.training
-    if isinstance(net, nn.Module):
-        net.eval()
     total, count = None, 0
-    try:
+    with _evaluation_mode(net):
         for X, y in _as_batches(data, batch_size):
             loss = loss_fn(net(X), y)
             if loss.ndim > 1:
@@ -67,16 +80,12 @@ def evaluate_loss(net: nn.Module | Callable, data, loss_fn: LossFn, batch_size: 
             n = X.shape[0]
             total = loss.detach() * n if total is None else total + loss.detach() * n
             count += n
-    finally:
-        if was_training:
-            net.train()
     if count == 0:
         raise ValueError("data holds no examples")
     mean = (total / count).cpu().to(torch.float64)
     return float(mean) if mean.ndim == 0 else mean.numpy()
 
 
-@torch.no_grad()
 def evaluate_accuracy(net: nn.Module | Callable, data, batch_size: int | None = None) -> float:
     """Fraction of correct predictions of ``net`` over ``data``, a float in [0, 1].
 
@@ -87,14 +96,11 @@ def evaluate_accuracy(net: nn.Module | Callable, data, batch_size: int | None = 
     ``d2l.evaluate_accuracy(net, data_iter)`` (a test checks this); unlike the book's, it
     puts an ``nn.Module`` back in training mode if it found it there.
     """
-    was_training = isinstance(net, nn.Module) and net.training
-    if isinstance(net, nn.Module):
-        net.eval()
     device = None
     if isinstance(net, nn.Module):
         device = next((p.device for p in net.parameters()), None)
     correct, count = 0, 0
-    try:
+    with _evaluation_mode(net):
         for X, y in _as_batches(data, batch_size):
             if device is not None:
                 X, y = X.to(device), y.to(device)
@@ -106,9 +112,6 @@ def evaluate_accuracy(net: nn.Module | Callable, data, batch_size: int | None = 
                 )
             correct += int((scores.argmax(dim=1) == y.reshape(-1)).sum())
             count += y.numel()
-    finally:
-        if was_training:
-            net.train()
     if count == 0:
         raise ValueError("data holds no examples")
     return correct / count
@@ -159,7 +162,8 @@ def train_sgd(
 
     Logged each time: ``train_loss`` (the whole training set, evaluated after
     the epoch in ``eval()`` mode, as the book's ``evaluate_loss`` does), ``test_loss``
-    when ``test_data`` is given, and each extra metric.
+    when ``test_data`` is given, and each extra metric.  ``net`` is left in ``eval()``
+    mode, as its last measurement found it.
     """
     if not isinstance(net, nn.Module):
         raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")

@@ -236,7 +236,7 @@ def test_batched_mlp_model_extracts_an_equivalent_network():
     X = torch.randn(8, 6, generator=torch.Generator().manual_seed(0))
     single = net.model(1)
     assert not single.training
-    assert [m.p for m in single if isinstance(m, nn.Dropout)] == pytest.approx([0.3, 0.4])
+    assert [m.p for m in single if isinstance(m, nn.Dropout)] == [0.3, 0.4]  # as given, not float32
     torch.testing.assert_close(single(X), net(X)[1])
     with pytest.raises(ValueError, match="model index"):
         net.model(3)

@@ -139,3 +139,20 @@ def test_evaluators_measure_in_eval_mode_without_gradients(evaluator):
     assert first == pytest.approx(expected) and second == pytest.approx(expected)
     assert net.training, "the evaluator must restore training mode"
     assert all(p.grad is None for p in net.parameters())
+
+
+@pytest.mark.parametrize("evaluator", ["accuracy", "loss"])
+def test_evaluators_restore_training_mode_after_an_error(evaluator):
+    """Both evaluators share one eval-mode guard: a failing evaluation (here: scores of the
+    wrong shape) still hands the network back in training mode."""
+    net = nn.Sequential(nn.Linear(4, 3), nn.Dropout(0.5)).train()
+    X, y = torch.ones(5, 4), torch.zeros(5, dtype=torch.long)
+    with pytest.raises((ValueError, RuntimeError)):
+        if evaluator == "accuracy":
+            dn.evaluate_accuracy(lambda X: net(X).unsqueeze(0), [(X, y)])
+        else:
+            dn.evaluate_loss(net, (X, y), lambda y_hat, y: torch.ones(2, 2))
+    if evaluator == "accuracy":  # a plain callable: nothing to switch; the module itself next
+        with pytest.raises(ValueError):
+            dn.evaluate_accuracy(net, [(X, torch.zeros(4, dtype=torch.long))])
+    assert net.training, "the evaluator must restore training mode after an error"
