@@ -258,7 +258,11 @@ def api_markdown() -> str:
                 except (TypeError, ValueError):
                     signature = name
                 kind = "class " if inspect.isclass(obj) else ""
-                used = ", ".join(usage.get(name, [])) or "none directly (returned by a helper)"
+                used = ", ".join(usage.get(name, [])) or (
+                    "none directly (a type a helper returns or raises)"
+                    if inspect.isclass(obj)
+                    else "none (a tool for your own experiments)"
+                )
                 lines += [
                     f"#### `dn.{name}`",
                     "",

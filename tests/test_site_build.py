@@ -95,6 +95,13 @@ def test_the_api_page_says_where_the_chapters_use_each_helper():
     page = build_site.api_markdown()
     block = page[page.index("#### `dn.train_sgd`") :]
     assert block.splitlines()[2].startswith("*Used in chapters:* 03 §3")
+    for name, says in (
+        ("History", "04 §2"),
+        ("GradReport", "a type a helper returns"),
+        ("set_threads", "a tool for your own experiments"),
+    ):
+        block = page[page.index(f"#### `dn.{name}`") :]
+        assert says in block.splitlines()[2], (name, block.splitlines()[2])
 
 
 def test_api_signatures_are_python_without_memory_addresses():
