@@ -401,6 +401,18 @@ def fmt_s(x: float) -> str:
     return f"{x:.2f} s" if x < 10 else f"{x:.0f} s"
 
 
+def _dates(r: dict) -> str:
+    """When each section was measured: one date, or the sections grouped by date."""
+    dates = r.get("dates") or {}
+    by_date: dict[str, list[str]] = {}
+    for section in SECTIONS:
+        if section in r:
+            by_date.setdefault(dates.get(section, r["date"]), []).append(section)
+    if len(by_date) <= 1:
+        return next(iter(by_date), r["date"])
+    return "; ".join(f"{', '.join(names)} {day}" for day, names in sorted(by_date.items()))
+
+
 def render(results: dict) -> str:
     """README's performance section body, from the results file."""
     lines = []
@@ -409,7 +421,7 @@ def render(results: dict) -> str:
         where = m.get("gpu", f"{m['cpu']}, {m['cores']} cores")
         lines.append(
             f"**{key}** — {where}; Python {m['python']}, torch {m['torch']}; "
-            f"measured {r['date']}.\n"
+            f"measured {_dates(r)}.\n"
         )
         rows = [
             "| measurement | the book's way / one at a time | ours | ratio |",
@@ -521,6 +533,8 @@ def main() -> None:
     key = "CPU" if device.type == "cpu" else device.type.upper()
     entry = results.get(key, {})
     entry["machine"] = describe_machine(device)
+    # each section keeps the date it was measured on (older results files have one date for all)
+    entry.setdefault("dates", {s: entry.get("date") for s in SECTIONS if s in entry})
     entry["date"] = time.strftime("%Y-%m-%d")
     for section in args.only:
         if section == "threads" and device.type != "cpu":
@@ -534,6 +548,7 @@ def main() -> None:
             "notebooks": lambda: bench_notebooks(device),
         }[section]
         entry[section] = fn()
+        entry["dates"][section] = entry["date"]
         print(json.dumps(entry[section], indent=1), flush=True)
     results[key] = entry
     RESULTS.parent.mkdir(exist_ok=True)

@@ -35,3 +35,13 @@ def test_results_hold_every_section():
     cpu = results["CPU"]
     for section in bench.SECTIONS:
         assert section in cpu, f"bench/results.json lacks {section}: run make bench"
+
+
+def test_the_table_says_when_each_section_was_measured():
+    """Re-measuring one section (``--only notebooks``) must not re-date the others."""
+    r = {"date": "2026-12-02", "matmul": {}, "notebooks": {}}
+    assert bench._dates(r) == "2026-12-02"  # an old file: one date for all
+    r["dates"] = {"matmul": "2026-11-24", "notebooks": "2026-12-02"}
+    assert bench._dates(r) == "matmul 2026-11-24; notebooks 2026-12-02"
+    r["dates"]["matmul"] = "2026-12-02"
+    assert bench._dates(r) == "2026-12-02"
