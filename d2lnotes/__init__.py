@@ -13,7 +13,7 @@ from .batched import (
     per_model_cross_entropy,
     per_model_mse,
 )
-from .loaders import ArrayLoader, load_array, minibatches
+from .loaders import ArrayLoader, load_array, minibatches, random_minibatches
 from .closed_form import least_squares
 from .d2l_adapter import adapt_d2l
 from .datasets import DatasetError, FashionMNIST, load_fashion_mnist
@@ -21,17 +21,16 @@ from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
 from .kfold import CVResult, cross_validate, kfold_indices, standardizer
-from .monitor import LayerMonitor, LayerStats
+from .monitor import LayerMonitor, LayerStats, probe_layers
 from .plotting import (
     plot_bands,
     plot_history,
     plot_layer_histograms,
     plot_layer_stats,
-    save_figure,
 )
 from .progress import progress_bar
-from .regularization import l1_penalty, l2_penalty
-from .runtime import notebook_setup, set_threads
+from .regularization import l2_penalty
+from .runtime import notebook_setup
 from .splits import train_val_split
 from .streams import stream, stream_seed
 from .synthetic import (
@@ -41,7 +40,7 @@ from .synthetic import (
     polynomial_features,
     synthetic_data,
 )
-from .training import evaluate_accuracy, evaluate_loss, train_sgd
+from .training import evaluate_accuracy, evaluate_loss, gradient_steps, train
 
 __version__ = "0.1.0"
 
@@ -67,8 +66,8 @@ __all__ = [
     "degree_masks",
     "evaluate_accuracy",
     "evaluate_loss",
+    "gradient_steps",
     "kfold_indices",
-    "l1_penalty",
     "l2_penalty",
     "least_squares",
     "load_fashion_mnist",
@@ -84,16 +83,16 @@ __all__ = [
     "plot_layer_histograms",
     "plot_layer_stats",
     "polynomial_features",
+    "probe_layers",
     "progress_bar",
+    "random_minibatches",
     "run_steps",
-    "save_figure",
-    "set_threads",
     "stack_datasets",
     "stream",
     "stream_seed",
     "Step",
     "standardizer",
     "synthetic_data",
-    "train_sgd",
+    "train",
     "train_val_split",
 ]

@@ -40,7 +40,10 @@ __all__ = [
 
 
 def degree_masks(degrees, num_features: int) -> torch.Tensor:
-    """(M, num_features) 0/1 masks; row m keeps features 0..degrees[m]."""
+    """(M, num_features) 0/1 masks; row m keeps features 0..degrees[m].
+
+    Taught in: 03 §5 (a degree-d model as the 20-feature model with the higher features masked out).
+    """
     num_features = v.positive_int(num_features, "num_features")
     degrees = [v.non_negative_int(d, "degree") for d in degrees]
     if not degrees:
@@ -64,6 +67,8 @@ class BatchedLinear(nn.Module):
     U(-1/sqrt(k), 1/sqrt(k)) with k the number of features the model uses,
     drawn on the CPU from ``seed``, or ``init_weight`` (M, d) as given.  With
     ``bias=True`` each model also has a bias, initialised to 0 (shape (M,)).
+
+    Taught in: 03 §5 (the degree sweep's 200 SGD models trained as one tensor).
     """
 
     def __init__(
@@ -137,6 +142,8 @@ def per_model_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     Shapes: ``y_hat`` (M, n); ``y`` (n,) or (n, 1) shared by all models, or
     (n, M) with each model's own targets -> (M,).
+
+    Taught in: 03 §5 (each SGD model's own loss in the degree sweep).
     """
     if y_hat.ndim != 2:
         raise ValueError(f"y_hat must have shape (M, n), got {tuple(y_hat.shape)}")
@@ -176,6 +183,8 @@ class BatchedMLP(nn.Module):
     ``nn.Dropout``), or, with ``mask_seed``, from a generator of their own on that
     device, seeded once when first used (so masks are independent of everything else
     that draws random numbers).
+
+    Taught in: 05 §4 (the dropout networks and their paired baselines trained side by side).
     """
 
     def __init__(
@@ -304,6 +313,8 @@ def per_model_cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tens
     """Mean cross-entropy of each model.
 
     Shapes: ``logits`` (M, n, q); ``y`` (n,) shared or (n, M) per model -> (M,).
+
+    Taught in: 05 §4 (the training loss of each paired network).
     """
     if logits.ndim != 3:
         raise ValueError(f"logits must have shape (M, n, q), got {tuple(logits.shape)}")
@@ -324,6 +335,8 @@ def per_model_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Fraction of correct predictions of each model.
 
     Shapes: ``logits`` (M, n, q); ``y`` (n,) shared or (n, M) per model -> (M,).
+
+    Taught in: 05 §4 (training and test accuracy of each paired network).
     """
     if logits.ndim != 3:
         raise ValueError(f"logits must have shape (M, n, q), got {tuple(logits.shape)}")
@@ -344,6 +357,8 @@ def stack_datasets(
     ``m // repeat``.  Returns ``X`` (n, S * repeat, d) and ``y`` (n, S * repeat),
     the per-model layout that :class:`BatchedLinear` and
     :func:`per_model_mse` accept.
+
+    Taught in: 03 §5 (one data set per seed for the models trained side by side).
     """
     repeat = v.positive_int(repeat, "repeat")
     if len(datasets) == 0:

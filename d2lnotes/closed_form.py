@@ -28,6 +28,9 @@ def least_squares(X: torch.Tensor, y: torch.Tensor, ridge: float = 0.0) -> torch
 
     Without ridge, fewer examples than parameters (``n < d``, e.g. degree >=
     number of samples) has infinitely many exact solutions and is rejected.
+
+    Taught in: 02 §1 (exact polynomial fits, free of optimiser noise); 03 §4 (the exact solution,
+    solved stably with the SVD); 04 §5 (weight decay's analytic solution through ridge=).
     """
     v.tensor(X, "X", ndim=2)
     v.tensor(y, "y", ndim=(1, 2))

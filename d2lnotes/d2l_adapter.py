@@ -134,6 +134,9 @@ def adapt_d2l(
     ``d2l`` at version ``BOOK_D2L_VERSION``.  With ``fashion_mnist`` (default) the data
     set is put where the book's loader reads, ``data_root`` (``../data`` relative to the
     working directory, as in the book); a chapter that does not load it passes ``False``.
+
+    Taught in: 01 (set-up) (the book's d2l with PNG figures, in-process loading and offline
+    Fashion-MNIST).
     """
     if not isinstance(d2l, types.ModuleType) or d2l.__name__ != "d2l.torch":
         raise TypeError(

@@ -45,7 +45,10 @@ _DTYPES = {0x08: torch.uint8}
 
 
 class DatasetError(RuntimeError):
-    """A data file is missing, truncated, corrupt or cannot be downloaded."""
+    """A data file is missing, truncated, corrupt or cannot be downloaded.
+
+    Taught in: raised by dn.load_fashion_mnist (see that helper).
+    """
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,8 @@ class FashionMNIST:
     ``train_images`` (60000, 1, 28, 28) and ``test_images`` (10000, 1, 28, 28) are
     float32 in [0, 1]; ``train_labels`` (60000,) and ``test_labels`` (10000,) are
     int64 class indices into ``classes``; ``source`` is the folder the files came from.
+
+    Taught in: returned by dn.load_fashion_mnist (see that helper).
     """
 
     train_images: torch.Tensor
@@ -124,6 +129,24 @@ class FashionMNIST:
     test_labels: torch.Tensor
     classes: tuple[str, ...]
     source: Path
+
+    def standardized(self, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
+        """The ``split`` (``"train"`` or ``"test"``) as flat standardised pixels and labels.
+
+        Returns ``X`` (n, 784) float32 and ``y`` (n,) int64, with
+        ``X = (pixels - mean) / std`` where ``mean`` and ``std`` are two numbers, the mean and
+        standard deviation over *every pixel of every training image* (the test split is
+        standardised with the training statistics, never its own).
+
+        Taught in: 01 §6 (the standardised training subset and test images of the activation race).
+        """
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        pixels = self.train_images.reshape(-1, 784)
+        mean, std = pixels.mean(), pixels.std()
+        images = self.train_images if split == "train" else self.test_images
+        labels = self.train_labels if split == "train" else self.test_labels
+        return (images.reshape(-1, 784) - mean) / std, labels
 
     def text_labels(self, labels) -> list[str]:
         """Class names of integer labels (the book's ``get_fashion_mnist_labels``)."""
@@ -279,6 +302,8 @@ def load_fashion_mnist(
 
     Takes about a second: no DataLoader, no worker processes.  Move the tensors to
     a device with ``.to(device)``; make minibatches with :func:`d2lnotes.minibatches`.
+
+    Taught in: 00 §4 (the in-memory copy behind the likelihood checks).
     """
     arrays, folder = load_idx_dataset(FASHION_MNIST, root, download=download, timeout=timeout)
 

@@ -17,13 +17,25 @@ __all__ = ["ExerciseFeedback", "check_answer", "check_choice"]
 
 
 class ExerciseFeedback(AssertionError):
-    """Raised by :func:`check_answer` for a missing or wrong answer."""
+    """Raised by :func:`check_answer` for a missing or wrong answer.
+
+    Taught in: 06 §2 (the backward-pass exercise's check cell raises it with a hint).
+    """
 
 
 def _as_array(value) -> np.ndarray:
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().to(torch.float64).numpy()
+    elif isinstance(value, (list, tuple)):  # e.g. [tensor_with_grad, 0.1]: detach each entry
+        value = [_entry(v) if isinstance(v, (torch.Tensor, list, tuple)) else v for v in value]
     return np.asarray(value, dtype=float)
+
+
+def _entry(value) -> np.ndarray:
+    """One entry of a list answer; a one-element tensor (such as ``x.grad`` of shape (1,)) counts as
+    the number it holds."""
+    array = _as_array(value)
+    return array.reshape(()) if array.size == 1 else array
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
@@ -45,6 +57,9 @@ def check_answer(
     ``mistakes`` lists ``(value_or_predicate, message)`` pairs for known wrong
     answers: a value is matched with the same tolerance, a callable is called
     with the answer as a NumPy array and matches when it returns True.
+
+    Taught in: 00 (Exercises) (checks each answer, a number or a function's output, and names
+    known mistakes).
     """
     if answer is Ellipsis or answer is None:
         raise ExerciseFeedback(
@@ -102,6 +117,8 @@ def check_choice(
 
     ``feedback`` maps every option to what a learner who picked it should hear;
     the entry of the correct option is printed as the explanation.
+
+    Taught in: 00 (Exercises) (multiple-choice exercises with feedback for every option).
     """
     if correct not in feedback:
         raise ValueError(f"correct option {correct!r} is not among {sorted(feedback)}")

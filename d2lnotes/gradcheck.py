@@ -41,6 +41,8 @@ class Step:
     ``fn`` receives the dict of all values computed so far (leaves included) and
     returns a tensor.  ``kink=True`` marks a node that is fed to a function with a
     kink at 0 (such as ReLU).
+
+    Taught in: taken by dn.run_steps (see that helper).
     """
 
     name: str
@@ -49,7 +51,10 @@ class Step:
 
 
 def run_steps(steps, leaves: Mapping[str, torch.Tensor], start: int = 0, values=None) -> dict:
-    """Run ``steps[start:]`` on top of ``values`` (default: the leaves); returns all values."""
+    """Run ``steps[start:]`` on top of ``values`` (default: the leaves); returns all values.
+
+    Taught in: 06 §1 (the forward pass, keeping every intermediate for backpropagation).
+    """
     values = dict(leaves) if values is None else dict(values)
     for step in steps[start:]:
         out = step.fn(values)
@@ -75,7 +80,10 @@ def _verdict(err: float) -> str:
 
 @dataclass
 class GradReport:
-    """Per-node results of :func:`check_gradients`, in backward order (objective first)."""
+    """Per-node results of :func:`check_gradients`, in backward order (objective first).
+
+    Taught in: returned by dn.check_gradients (see that helper).
+    """
 
     rows: list[dict] = field(default_factory=list)
     tol: float = 1e-7
@@ -152,6 +160,8 @@ def check_gradients(
     rounding noise, so entries far smaller than the node's largest gradient are
     compared relative to 1e-6 of it).  Finite differences that cross a kink are
     counted, not judged.
+
+    Taught in: 06 §2 (the hand-written backward pass against autograd and finite differences).
     """
     steps = list(steps)
     if not steps:

@@ -17,6 +17,8 @@ class History:
     ``history["train_loss"]`` is a NumPy array of shape (epochs,) for a single
     model or (epochs, num_models) when a metric holds one value per model;
     ``history.epochs`` holds the epoch numbers (1-based).
+
+    Taught in: 04 §2 (the per-epoch losses of the from-scratch weight-decay runs).
     """
 
     def __init__(self) -> None:

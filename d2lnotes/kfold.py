@@ -35,6 +35,8 @@ def kfold_indices(
     over the folds as evenly as possible (counts per fold differ by at most one),
     so every fold has about the class proportions of the whole.  Index tensors
     are int64 on the CPU, each sorted.
+
+    Taught in: 02 §2 (the folds, dealt out like cards and checked against a by-hand version).
     """
     n = v.positive_int(n, "n")
     if isinstance(k, bool) or not isinstance(k, int):
@@ -81,6 +83,8 @@ def standardizer(X_train: torch.Tensor, y_train: torch.Tensor | None = None) -> 
     only; a constant column gets std 1 (it becomes 0, not NaN).  ``y_train`` is
     accepted and ignored, so this can be passed as ``preprocess`` to
     :func:`cross_validate`.
+
+    Taught in: 02 §4 (standardisation fitted inside each fold, against the leak).
     """
     v.tensor(X_train, "X_train", ndim=2)
     if X_train.shape[0] < 2:
@@ -102,7 +106,10 @@ def standardizer(X_train: torch.Tensor, y_train: torch.Tensor | None = None) -> 
 
 @dataclass
 class CVResult:
-    """Scores of a K-fold cross-validation: ``scores`` has shape (k,), one per fold."""
+    """Scores of a K-fold cross-validation: ``scores`` has shape (k,), one per fold.
+
+    Taught in: returned by dn.cross_validate (see that helper).
+    """
 
     scores: np.ndarray
     fold_sizes: np.ndarray
@@ -140,6 +147,9 @@ def cross_validate(
     loss or an accuracy, the caller decides).  ``X`` (n, ...) and ``y`` (n, ...)
     stay on their device.  Returns a :class:`CVResult`; a fold whose fit diverged
     keeps its non-finite score, so the mean shows it.
+
+    Taught in: 02 §2 (K-fold cross-validation against one validation split); 02 §4 (preprocessing
+    fitted inside each fold).
     """
     if not callable(fit_and_score):
         raise TypeError(

@@ -13,7 +13,7 @@ import torch
 
 from . import _validate as v
 
-__all__ = ["ArrayLoader", "load_array", "minibatches"]
+__all__ = ["ArrayLoader", "load_array", "minibatches", "random_minibatches"]
 
 
 def _check_tensors(tensors: Sequence[torch.Tensor]) -> int:
@@ -40,6 +40,8 @@ def minibatches(
     batch is smaller unless ``drop_last``.  The permutation is drawn on the CPU
     from ``generator`` (a fresh unseeded draw if ``None``), so the order is the
     same on every device.
+
+    Taught in: 00 §3 (one shuffled epoch per pass, in the learning-rate and batch-size grid).
     """
     n = _check_tensors(tensors)
     batch_size = v.positive_int(batch_size, "batch_size")
@@ -58,6 +60,36 @@ def minibatches(
             yield tuple(t[idx] for t in tensors)
 
 
+def random_minibatches(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    num_batches: int,
+    generator: torch.Generator,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield ``num_batches`` minibatches ``(X[idx], y[idx])``, each drawn independently.
+
+    Shapes: ``X`` (n, ...), ``y`` (n, ...) -> each batch (batch_size, ...).  Each minibatch's
+    ``batch_size`` indices are drawn uniformly *with replacement* from ``0 .. n-1`` (an example
+    can repeat within a batch; there are no epochs), on the CPU from ``generator``, so every
+    device sees the same batches.  For training by a number of steps rather than epochs.
+
+    Taught in: 07 §4 (the symmetry runs, a number of SGD steps on random minibatches).
+    """
+    n = _check_tensors((X, y))
+    batch_size = v.positive_int(batch_size, "batch_size")
+    num_batches = v.non_negative_int(num_batches, "num_batches")
+    if not isinstance(generator, torch.Generator) or generator.device.type != "cpu":
+        raise ValueError("generator must be a CPU torch.Generator, e.g. dn.stream(SEED, 'batches')")
+    return _random_batches(X, y, n, batch_size, num_batches, generator)
+
+
+def _random_batches(X, y, n, batch_size, num_batches, generator):
+    for _ in range(num_batches):
+        idx = torch.randint(0, n, (batch_size,), generator=generator).to(X.device)
+        yield X[idx], y[idx]
+
+
 class ArrayLoader:
     """A re-iterable minibatch loader over in-memory tensors.
 
@@ -65,6 +97,8 @@ class ArrayLoader:
     gets a new permutation from the loader's own generator seeded with
     ``seed``, so two loaders with the same seed give the same batches in the
     same order.  ``len(loader)`` is the number of batches per epoch.
+
+    Taught in: returned by dn.load_array (see that helper).
     """
 
     def __init__(
@@ -107,5 +141,8 @@ class ArrayLoader:
 def load_array(
     data_arrays: Sequence[torch.Tensor], batch_size: int, is_train: bool = True, seed: int = 0
 ) -> ArrayLoader:
-    """The book's ``load_array`` (shuffle when training), without worker processes."""
+    """The book's ``load_array`` (shuffle when training), without worker processes.
+
+    Taught in: 04 §2 (the book's data iterator for the weight-decay runs).
+    """
     return ArrayLoader(data_arrays, batch_size, shuffle=is_train, seed=seed)

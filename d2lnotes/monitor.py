@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["LayerMonitor", "LayerStats", "default_saturation"]
+__all__ = ["LayerMonitor", "LayerStats", "default_saturation", "probe_layers"]
 
 #: Statistics that a :class:`LayerStats` holds, one value per layer.
 STAT_NAMES = (
@@ -81,6 +81,8 @@ class LayerStats:
     ``values`` and ``grads`` map a layer name to a 1-D NumPy sample of the output
     entries and of the gradient entries (only when the monitor was made with
     ``keep_values > 0``).
+
+    Taught in: returned by dn.LayerMonitor.stats (see that helper).
     """
 
     names: list[str]
@@ -175,6 +177,9 @@ class LayerMonitor:
     through it); call :meth:`stats` after ``loss.backward()``.  To follow a
     training run, call :meth:`stats` after each step and collect the results.
     Use it as a context manager, or call :meth:`remove` when done.
+
+    Taught in: 07 §5 (two chosen layers of the gated network watched through one backward pass,
+    after §3 met it inside dn.probe_layers).
     """
 
     def __init__(
@@ -359,3 +364,43 @@ def _sample(t: torch.Tensor, k: int) -> np.ndarray:
         idx = torch.linspace(0, flat.numel() - 1, k, device=flat.device).round().long()
         flat = flat[idx]
     return flat.float().cpu().numpy().copy()
+
+
+def probe_layers(
+    net: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    kinds: Sequence[type] = (nn.Linear,),
+    *,
+    keep_values: int = 0,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+) -> LayerStats:
+    """One forward and backward pass of ``net`` on a probe batch, with a :class:`LayerMonitor`
+    attached; returns its :class:`LayerStats` (every module of ``kinds``, in forward order).
+
+    ``X`` (n, ...) and ``y`` (n,) are on ``net``'s device; the loss is
+    ``loss_fn(net(X), y)`` (default: ``F.cross_entropy``), back-propagated once, in the mode
+    ``net`` is in.  The statistics are read first (so ``weight_grad_norm`` holds this pass's
+    weight gradients), then the parameters' gradients are cleared (set to ``None``): the
+    weights and the optimiser see nothing of the probe.  A forward pass in training mode still
+    updates BatchNorm's running statistics and draws dropout masks, as any forward pass does.
+    ``keep_values`` is passed to the monitor (samples for histograms).
+
+    Taught in: 07 §3 (every layer's outputs and gradients in deep networks, scale by scale).
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    for t, name in ((X, "X"), (y, "y")):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if X.shape[0] != y.shape[0] or X.shape[0] == 0:
+        raise ValueError(
+            "X and y must hold the same number (> 0) of examples, "
+            f"got {X.shape[0]} and {y.shape[0]}"
+        )
+    loss_fn = nn.functional.cross_entropy if loss_fn is None else loss_fn
+    with LayerMonitor(net, kinds, keep_values=keep_values) as monitor:
+        loss_fn(net(X), y).backward()
+        stats = monitor.stats()
+    net.zero_grad()
+    return stats

@@ -46,6 +46,8 @@ def plot_history(
 
     For per-model histories (values of shape (epochs, M)) pass ``model`` to pick
     one model.
+
+    Taught in: 03 §3 (training and test loss curves of the book's degree 3, 1 and 19 runs).
     """
     if not isinstance(history, History):
         raise TypeError(f"history must be a d2lnotes.History, got {type(history).__name__}")
@@ -88,6 +90,8 @@ def plot_bands(
     values count as +inf (a diverged run is "worse than anything").  The band
     shows how much the curve moves from seed to seed; with one seed it is a
     plain line.
+
+    Taught in: 03 §5 (median and 10-90% quantile band over data sets in the degree sweep).
     """
     values = np.asarray(values, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -150,6 +154,8 @@ def plot_layer_stats(
     ``weight_grad_norm``.  Norms and standard deviations use a log scale by
     default.  Zeros and NaNs are left out of a log plot (a gradient that
     underflowed to 0 shows as a gap).
+
+    Taught in: 07 §3 (the gradient norm per layer for each weight scale).
     """
     if not isinstance(stats, LayerStats):
         raise TypeError(f"stats must be a d2lnotes.LayerStats, got {type(stats).__name__}")
@@ -185,6 +191,8 @@ def plot_layer_histograms(
 
     ``layers`` are 1-based layer numbers (default: first, middle, last).  Needs a
     monitor made with ``keep_values > 0``.
+
+    Taught in: 07 §3 (tanh's activations collapsing to 0 or saturating at ±1).
     """
     if not isinstance(stats, LayerStats):
         raise TypeError(f"stats must be a d2lnotes.LayerStats, got {type(stats).__name__}")

@@ -28,7 +28,10 @@ def wants_progress(progress: bool | None, total_steps: int) -> bool:
 
 
 def progress_bar(iterable: Iterable, enabled: bool = False, desc: str | None = None) -> Iterable:
-    """Wrap ``iterable`` in a ``tqdm.auto`` bar when ``enabled``."""
+    """Wrap ``iterable`` in a ``tqdm.auto`` bar when ``enabled``.
+
+    Taught in: 08 §5 (progress over the phase diagram's weight scales).
+    """
     if not enabled:
         return iterable
     from tqdm.auto import tqdm

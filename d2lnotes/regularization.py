@@ -54,6 +54,8 @@ def l2_penalty(w: torch.Tensor, lam=1.0, per_model: bool = False) -> torch.Tenso
 
     Shapes: any ``w`` -> scalar; with ``per_model=True``, ``w`` (M, ...) -> (M,),
     and ``lam`` a number or (M,).
+
+    Taught in: 04 §7 (the L2 penalty against L1's proximal step).
     """
     dims = _dims(w, per_model)
     lam = _strength(lam, w, per_model)

@@ -128,6 +128,8 @@ def notebook_setup(
     * silences warnings that only some machines print (they would add a
       ``stderr`` output that nbval reports as a difference);
     * returns the device to train on (:func:`get_device`).
+
+    Taught in: 00 (set-up) (seeds, one CPU thread, PNG figures and the device, at the top).
     """
     seed_everything(seed)
     set_threads(threads)

@@ -18,6 +18,9 @@ def train_val_split(
     ``val_size`` is a count (int) or a fraction in (0, 1).  Both parts must be
     non-empty.  Returns ``(X_train, y_train), (X_val, y_val)``; shapes keep every
     dimension but the first.
+
+    Taught in: 02 §2 (one validation split, compared with K-fold); 04 §5 (choosing λ on a validation
+    set).
     """
     n = v.same_length((X, y), ("X", "y"))
     if isinstance(val_size, bool) or not isinstance(val_size, (int, float)):

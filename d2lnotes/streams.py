@@ -12,7 +12,7 @@ as, e.g.::
 
     X, y = dn.synthetic_data(w, b, 20, seed=dn.stream_seed(SEED, "train data"))
     w0 = torch.randn(200, 1, generator=dn.stream(SEED, "init"))
-    dn.train_sgd(..., seed=dn.stream_seed(SEED, "batches"))
+    dn.train(..., seed=dn.stream_seed(SEED, "batches"))
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ _PURPOSE = re.compile(r"^[a-z0-9][a-z0-9 _\-.]*$")
 
 def stream_seed(seed: int, purpose: str) -> int:
     """A seed in ``[0, 2**63)`` for ``purpose`` (e.g. ``"init"``, ``"train data"``, ``"batches"``,
-    ``"masks"``), derived from ``seed`` by SHA-256.  Different purposes give unrelated seeds."""
+    ``"masks"``), derived from ``seed`` by SHA-256.  Different purposes give unrelated seeds.
+
+    Taught in: 00 §1 (seeds the global generator before the book's d2l.synthetic_data draws
+    the data).
+    """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     if not isinstance(purpose, str) or not _PURPOSE.match(purpose):
@@ -42,5 +46,8 @@ def stream_seed(seed: int, purpose: str) -> int:
 
 def stream(seed: int, purpose: str) -> torch.Generator:
     """A fresh CPU generator for ``purpose``: make data and initial weights on the CPU with it,
-    then move them to the device (so CPU and CUDA runs start from identical tensors)."""
+    then move them to the device (so CPU and CUDA runs start from identical tensors).
+
+    Taught in: 00 §2 (a CPU generator of its own for the initial weights).
+    """
     return torch.Generator().manual_seed(stream_seed(seed, purpose))

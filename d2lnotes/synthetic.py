@@ -48,6 +48,8 @@ def synthetic_data(
     """The book's linear data: ``y = X w + b + noise * eps`` with ``X, eps ~ N(0, 1)``.
 
     Shapes: ``w`` (d,) -> returns ``X`` (num_examples, d) and ``y`` (num_examples, 1).
+
+    Taught in: 04 §2 (the book's linear data, each set drawn from a seed of its own).
     """
     v.tensor(w, "w", ndim=1)
     if w.numel() == 0:
@@ -71,6 +73,8 @@ def polynomial_features(x: torch.Tensor, degree: int, scaled: bool = True) -> to
     gradient descent cannot use one learning rate for features whose scales
     differ by many orders of magnitude.  Dividing by i! (the Taylor-series
     convention) keeps every column small.
+
+    Taught in: 02 §1 (the scaled features x^i/i! of a polynomial fit).
     """
     v.tensor(x, "x", ndim=1)
     degree = v.non_negative_int(degree, "degree")
@@ -94,6 +98,8 @@ class PolynomialData:
     ``x_test`` (n_test,), ``y_test`` (n_test, 1); ``coeffs`` are the true
     weights of the scaled features x^i/i!; ``noise`` is the noise's standard
     deviation, so the best possible expected test MSE is ``noise**2``.
+
+    Taught in: returned by dn.make_polynomial_data (see that helper).
     """
 
     x_train: torch.Tensor
@@ -138,6 +144,9 @@ def make_polynomial_data(
     Defaults are the book's: the cubic :data:`CUBIC_COEFFS`, noise 0.1, 100
     training and 100 test examples.  ``seed`` (default 0) or ``generator``
     make the draw reproducible; everything is created on the CPU.
+
+    Taught in: 02 §1 (a noisier cubic with fewer examples, to choose the degree on); 03 §2 (the
+    book's polynomial regression data).
     """
     n_train = v.positive_int(n_train, "n_train")
     n_test = v.positive_int(n_test, "n_test")

@@ -8,7 +8,7 @@ In one process, on one machine, with the same hyper-parameters:
 * **fmnist**: one Fashion-MNIST epoch of the 784-256-256-10 dropout MLP at batch 256 -- the book's
   loop (torchvision dataset with ``ToTensor``, ``DataLoader`` with 4 workers, the book's
   ``train_epoch_ch3`` accumulating per batch in Python) vs ``d2lnotes`` (tensors in memory,
-  ``dn.train_sgd``), with final test accuracies and our epoch's FLOP/s as a fraction of the matmul
+  ``dn.train``), with final test accuracies and our epoch's FLOP/s as a fraction of the matmul
   throughput;
 * **sweeps**: the polynomial-degree and weight-decay sweeps, one model at a time vs all 20 batched;
 * **notebooks**: each notebook executed top to bottom, seconds per notebook.
@@ -46,6 +46,7 @@ SECTIONS = ("matmul", "threads", "fmnist", "sweeps", "notebooks")
 sys.path.insert(0, str(ROOT))
 
 import d2lnotes as dn  # noqa: E402
+from d2lnotes import runtime  # noqa: E402
 from d2lnotes.runtime import get_device  # noqa: E402
 
 
@@ -235,13 +236,13 @@ def bench_fmnist(device: torch.device, epochs: int) -> dict:
         book_acc = d2l.evaluate_accuracy(net, on_device(test_iter, device))
 
     # ---- our way: tensors on the device, the package's loop and thread default
-    dn.set_threads()
+    runtime.set_threads()
     our_threads = torch.get_num_threads()
     X, y = fm.train_images.to(device), fm.train_labels.to(device)
     Xt, yt = fm.test_images.to(device), fm.test_labels.to(device)
 
     def train_ours(model, seed):
-        dn.train_sgd(model, nn.CrossEntropyLoss(), (X, y), num_epochs=epochs, batch_size=256,
+        dn.train(model, nn.CrossEntropyLoss(), (X, y), num_epochs=epochs, batch_size=256,
                      lr=0.5, seed=seed, eval_every=epochs, progress=False)  # fmt: skip
 
     net = mlp().to(device)
@@ -296,12 +297,12 @@ def bench_sweeps(device: torch.device) -> dict:
         torch.manual_seed(0)
         net = nn.Linear(degree + 1, 1, bias=False).to(device)
         train = (data.features(degree).to(device), data.y_train.to(device))
-        dn.train_sgd(net, nn.MSELoss(), train, **poly_recipe)
+        dn.train(net, nn.MSELoss(), train, **poly_recipe)
 
     def poly_batched():
         X, y = dn.stack_datasets([(data.features(19), data.y_train)], repeat=20)
         nets = dn.BatchedLinear(20, 20, dn.degree_masks(list(range(20)), 20), seed=0).to(device)
-        dn.train_sgd(nets, dn.per_model_mse, (X.to(device), y.to(device)), **poly_recipe)
+        dn.train(nets, dn.per_model_mse, (X.to(device), y.to(device)), **poly_recipe)
 
     one = timed(lambda: poly_one(19), repeat=3)
     out["polynomial"] = {
@@ -323,14 +324,14 @@ def bench_sweeps(device: torch.device) -> dict:
         net = nn.Linear(200, 1).to(device)
         data = (X.to(device), y.to(device))
         penalty = lambda m: dn.l2_penalty(m.weight, float(lam))  # noqa: E731
-        dn.train_sgd(net, nn.MSELoss(), data, penalty=penalty, **wd_recipe)
+        dn.train(net, nn.MSELoss(), data, penalty=penalty, **wd_recipe)
 
     def wd_batched():
         Xs, ys = dn.stack_datasets([(X, y)], repeat=20)
         nets = dn.BatchedLinear(20, 200, bias=True, seed=0).to(device)
         lam = lambdas.to(device)
         penalty = lambda m: dn.l2_penalty(m.weight, lam, per_model=True)  # noqa: E731
-        dn.train_sgd(
+        dn.train(
             nets, dn.per_model_mse, (Xs.to(device), ys.to(device)), penalty=penalty, **wd_recipe
         )
 

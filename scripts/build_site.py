@@ -210,14 +210,12 @@ def api_markdown() -> str:
     docstring, grouped by layer.  Raises ``ValueError`` if a name has no layer or no docstring."""
     import d2lnotes
 
-    owner = {
-        name: getattr(d2lnotes, name).__module__.rsplit(".", 1)[-1]
-        if hasattr(getattr(d2lnotes, name), "__module__")
-        else None
-        for name in d2lnotes.__all__
-    }
-    layered = {m for _, modules in API_LAYERS for m in modules}
-    stray = sorted(n for n, m in owner.items() if m not in layered and not _is_constant(n))
+    # Each name's home is the layer module that lists it in its own __all__ (constants too).
+    owner = {}
+    for module in (m for _, modules in API_LAYERS for m in modules):
+        for name in importlib.import_module(f"d2lnotes.{module}").__all__:
+            owner.setdefault(name, module)
+    stray = sorted(set(d2lnotes.__all__) - set(owner))
     if stray:
         raise ValueError(f"public names without a layer in API_LAYERS: {stray}")
     lines = [
@@ -237,18 +235,10 @@ def api_markdown() -> str:
             lines += [f"### `d2lnotes.{module}`", "", summary, ""]
             for name in d2lnotes.__all__:
                 obj = getattr(d2lnotes, name)
-                if _is_constant(name):
-                    if name in vars(mod) and module == _constant_home(name):
-                        lines += [
-                            f"#### `dn.{name}`",
-                            "",
-                            "```python",
-                            f"{name} = {obj!r}",
-                            "```",
-                            "",
-                        ]
-                    continue
                 if owner[name] != module:
+                    continue
+                if name.isupper():  # a constant: its value is its documentation
+                    lines += [f"#### `dn.{name}`", "", "```python", f"{name} = {obj!r}", "```", ""]
                     continue
                 doc = inspect.getdoc(obj)
                 if not doc:
@@ -258,10 +248,13 @@ def api_markdown() -> str:
                 except (TypeError, ValueError):
                     signature = name
                 kind = "class " if inspect.isclass(obj) else ""
+                if name not in usage and not inspect.isclass(obj):
+                    raise ValueError(
+                        f"dn.{name} is used by no notebook: the public API is the set the "
+                        "chapters use (keep it in its module, out of d2lnotes.__all__)"
+                    )
                 used = ", ".join(usage.get(name, [])) or (
                     "none directly (a type a helper returns or raises)"
-                    if inspect.isclass(obj)
-                    else "none (a tool for your own experiments)"
                 )
                 lines += [
                     f"#### `dn.{name}`",
@@ -309,18 +302,6 @@ def notebook_usage() -> dict[str, list[str]]:
                 if f"{number}{section}" not in where:
                     where.append(f"{number}{section}")
     return usage
-
-
-def _is_constant(name: str) -> bool:
-    return name.isupper()
-
-
-def _constant_home(name: str) -> str:
-
-    for module in (m for _, modules in API_LAYERS for m in modules):
-        if name in vars(importlib.import_module(f"d2lnotes.{module}")):
-            return module
-    raise ValueError(f"constant dn.{name} is defined in no module of API_LAYERS")
 
 
 def build_site(notebooks: list[Path], final: Path) -> None:

@@ -20,14 +20,14 @@ def test_batched_training_equals_separate_training():
     X = data.features(6)
     net = dn.BatchedLinear(3, 7, dn.degree_masks(degrees, 7), seed=2)
     init = net.effective_weight().detach().clone()
-    hb = dn.train_sgd(
+    hb = dn.train(
         net, dn.per_model_mse, (X, data.y_train), num_epochs=5, batch_size=8, lr=0.01, seed=9
     )
     for m, k in enumerate(degrees):
         single = nn.Linear(k + 1, 1, bias=False)
         with torch.no_grad():
             single.weight.copy_(init[m, : k + 1])
-        hs = dn.train_sgd(
+        hs = dn.train(
             single,
             nn.MSELoss(),
             (data.features(k), data.y_train),
@@ -93,13 +93,13 @@ def test_batched_linear_with_bias_matches_separate_linear_models():
     init = torch.randn(2, 4, generator=gen)
     net = dn.BatchedLinear(2, 4, init_weight=init, bias=True)
     assert net.bias.shape == (2,) and torch.all(net.bias == 0)
-    dn.train_sgd(net, dn.per_model_mse, (X, y), num_epochs=3, batch_size=6, lr=0.05, seed=0)
+    dn.train(net, dn.per_model_mse, (X, y), num_epochs=3, batch_size=6, lr=0.05, seed=0)
     for m in range(2):
         single = nn.Linear(4, 1)
         with torch.no_grad():
             single.weight.copy_(init[m : m + 1])
             single.bias.zero_()
-        dn.train_sgd(
+        dn.train(
             single, nn.MSELoss(), (X, y.reshape(-1, 1)), num_epochs=3, batch_size=6, lr=0.05, seed=0
         )
         torch.testing.assert_close(net.weight[m], single.weight[0], rtol=1e-5, atol=1e-6)

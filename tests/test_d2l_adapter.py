@@ -149,8 +149,8 @@ def test_load_array_gives_the_books_batches_in_order():
         assert torch.equal(Xb, Xo) and torch.equal(yb, yo)
 
 
-def test_train_sgd_takes_the_books_step(adapted):
-    """One full-batch epoch: ``dn.train_sgd(lr=...)`` and the book's ``train_epoch_ch3`` with
+def test_train_takes_the_books_step(adapted):
+    """One full-batch epoch: ``dn.train(lr=...)`` and the book's ``train_epoch_ch3`` with
     ``torch.optim.SGD`` on a per-example loss end at the same weights."""
     X, y = _classification(n=64)
     torch.manual_seed(1)
@@ -163,7 +163,7 @@ def test_train_sgd_takes_the_books_step(adapted):
         nn.CrossEntropyLoss(reduction="none"),
         torch.optim.SGD(book_net.parameters(), lr=0.3),
     )
-    dn.train_sgd(our_net, nn.CrossEntropyLoss(), (X, y), num_epochs=1, batch_size=64, lr=0.3)
+    dn.train(our_net, nn.CrossEntropyLoss(), (X, y), num_epochs=1, batch_size=64, lr=0.3)
     for p, q in zip(book_net.parameters(), our_net.parameters(), strict=True):
         torch.testing.assert_close(p, q, rtol=0, atol=1e-7)
 

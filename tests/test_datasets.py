@@ -210,3 +210,29 @@ def test_load_fashion_mnist_from_debian(monkeypatch):
     assert torch.bincount(data.train_labels).tolist() == [6000] * 10
     assert torch.bincount(data.test_labels).tolist() == [1000] * 10
     assert data.text_labels([9, 0]) == ["ankle boot", "t-shirt/top"]
+
+
+def _tiny_fashion(train, test):
+    return datasets.FashionMNIST(
+        train_images=train.reshape(-1, 1, 28, 28),
+        train_labels=torch.arange(train.shape[0]),
+        test_images=test.reshape(-1, 1, 28, 28),
+        test_labels=torch.arange(test.shape[0]),
+        classes=datasets.FASHION_MNIST_CLASSES,
+        source=Path("."),
+    )
+
+
+def test_standardized_uses_the_training_statistics_for_both_splits():
+    g = torch.Generator().manual_seed(0)
+    train, test = torch.rand(6, 784, generator=g), torch.rand(3, 784, generator=g) + 1.0
+    data = _tiny_fashion(train, test)
+    X, y = data.standardized()
+    assert X.shape == (6, 784) and torch.equal(y, torch.arange(6))
+    torch.testing.assert_close(X.mean(), torch.tensor(0.0), atol=1e-6, rtol=0)
+    torch.testing.assert_close(X.std(), torch.tensor(1.0))
+    X_test, y_test = data.standardized("test")
+    assert torch.equal(X_test, (test - train.mean()) / train.std()) and y_test.shape == (3,)
+    assert X_test.mean() > 1.0  # the test split keeps its shift: not standardised by its own mean
+    with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
+        data.standardized("val")

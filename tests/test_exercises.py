@@ -76,3 +76,12 @@ def test_a_near_miss_reports_its_error_in_readable_percent():
         dn.check_answer(1.04, 1.0, name="x", rtol=1e-2)
     with pytest.raises(dn.ExerciseFeedback, match=r"off by 1\.0% \(tolerance 0\.50%\)"):
         dn.check_answer(1.0104, 1.0, name="x", rtol=5e-3)
+
+
+def test_check_answer_takes_a_list_holding_a_tensor_that_requires_grad(capsys):
+    x = torch.zeros(1, requires_grad=True)
+    s = torch.sigmoid(x)
+    dn.check_answer([s * (1 - s), 0.1], [0.25, 0.1], name="derivatives", rtol=1e-6)
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(dn.ExerciseFeedback, match="not quite"):
+        dn.check_answer([s, 0.1], [0.25, 0.1], name="derivatives", rtol=1e-6)

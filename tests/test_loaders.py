@@ -61,3 +61,26 @@ def test_array_loader_reshuffles_each_epoch_and_repeats_with_seed():
     assert torch.equal(torch.cat([b for (b,) in test_loader]), X)
     assert "batch_size=5" in repr(loader) and "0x" not in repr(loader)
     assert len(dn.ArrayLoader((X,), 5, drop_last=True)) == 2
+
+
+def test_random_minibatches_draw_with_replacement_on_the_cpu():
+    X, y = torch.arange(10.0).reshape(10, 1), torch.arange(10)
+    batches = list(dn.random_minibatches(X, y, 4, 3, torch.Generator().manual_seed(0)))
+    g = torch.Generator().manual_seed(0)
+    expected = [torch.randint(0, 10, (4,), generator=g) for _ in range(3)]
+    assert len(batches) == 3
+    for (Xb, yb), idx in zip(batches, expected):
+        assert Xb.shape == (4, 1) and torch.equal(yb, idx) and torch.equal(Xb[:, 0], idx.float())
+    assert list(dn.random_minibatches(X, y, 4, 0, torch.Generator())) == []
+
+
+def test_random_minibatches_refuse_bad_input():
+    X, y = torch.zeros(5, 2), torch.zeros(5)
+    with pytest.raises(ValueError, match="generator must be a CPU"):
+        dn.random_minibatches(X, y, 2, 3, None)
+    with pytest.raises(ValueError, match="batch_size"):
+        dn.random_minibatches(X, y, 0, 3, torch.Generator())
+    with pytest.raises(ValueError, match="num_batches"):
+        dn.random_minibatches(X, y, 2, -1, torch.Generator())
+    with pytest.raises(ValueError):
+        dn.random_minibatches(X, y[:4], 2, 3, torch.Generator())

@@ -244,3 +244,33 @@ def test_select_layers():
         stats.select([7])
     with pytest.raises(ValueError, match="no layers of kind"):
         stats.select(kind="ReLU")
+
+
+def test_probe_layers_is_one_monitored_pass_that_leaves_no_gradients():
+    net = deep_net(depth=3, dtype=torch.float32)
+    X, y = torch.randn(32, 16, generator=torch.Generator().manual_seed(1)), torch.arange(32) % 3
+    stats = dn.probe_layers(net, X, y)
+    with dn.LayerMonitor(net) as monitor:
+        F.cross_entropy(net(X), y).backward()
+    expected = monitor.stats()
+    assert stats.names == expected.names and len(stats.names) == 4
+    np.testing.assert_array_equal(stats.grad_norm, expected.grad_norm)
+    np.testing.assert_array_equal(stats.out_std, expected.out_std)
+    np.testing.assert_array_equal(stats.weight_grad_norm, expected.weight_grad_norm)
+    assert np.all(np.isfinite(stats.weight_grad_norm))
+    net.zero_grad()
+    acts = dn.probe_layers(net, X, y, kinds=(nn.Tanh,), keep_values=10)
+    assert len(acts.names) == 3 and all(len(v) == 10 for v in acts.values.values())
+    assert all(p.grad is None for p in net.parameters())
+    mse = dn.probe_layers(net, X, F.one_hot(y, 3).float(), loss_fn=F.mse_loss)
+    assert not np.array_equal(mse.grad_norm, stats.grad_norm)
+
+
+def test_probe_layers_refuses_bad_input():
+    net = deep_net(depth=1, dtype=torch.float32)
+    with pytest.raises(TypeError, match="net must be a torch.nn.Module"):
+        dn.probe_layers(lambda x: x, torch.zeros(2, 16), torch.zeros(2, dtype=torch.long))
+    with pytest.raises(ValueError, match="same number"):
+        dn.probe_layers(net, torch.zeros(2, 16), torch.zeros(3, dtype=torch.long))
+    with pytest.raises(TypeError, match="y must be a torch.Tensor"):
+        dn.probe_layers(net, torch.zeros(2, 16), [0, 1])

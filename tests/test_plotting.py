@@ -7,6 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import d2lnotes as dn  # noqa: E402
+from d2lnotes import plotting  # noqa: E402
 
 
 def _history():
@@ -21,7 +22,7 @@ def test_plot_history_draws_log_curves_and_saves_png(tmp_path):
     assert ax.get_yscale() == "log"
     assert [line.get_label() for line in ax.get_lines()] == ["train loss", "test loss"]
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [2.0, 1.0, 2 / 3])
-    out = dn.save_figure(ax.figure, tmp_path / "sub" / "curve.png")
+    out = plotting.save_figure(ax.figure, tmp_path / "sub" / "curve.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     plt.close("all")
 
@@ -56,5 +57,5 @@ def test_plot_bands_median_and_quantile_band():
 def test_save_figure_requires_png(tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="png"):
-        dn.save_figure(fig, tmp_path / "x.svg")
+        plotting.save_figure(fig, tmp_path / "x.svg")
     plt.close(fig)

@@ -34,11 +34,11 @@ def test_is_progress_bar_output():
     assert not is_progress_bar_output(text)  # only widgets are dropped; printed text counts
 
 
-def test_train_sgd_shows_a_text_bar_outside_jupyter(capsys):
+def test_train_shows_a_text_bar_outside_jupyter(capsys):
     X, y = dn.synthetic_data(torch.ones(2), 0.0, 40, seed=0)
-    dn.train_sgd(
+    dn.train(
         nn.Linear(2, 1), nn.MSELoss(), (X, y), num_epochs=3, batch_size=10, lr=0.1, progress=True
     )
     assert "epochs" in capsys.readouterr().err
-    dn.train_sgd(nn.Linear(2, 1), nn.MSELoss(), (X, y), num_epochs=3, batch_size=10, lr=0.1)
+    dn.train(nn.Linear(2, 1), nn.MSELoss(), (X, y), num_epochs=3, batch_size=10, lr=0.1)
     assert capsys.readouterr().err == ""  # 12 steps: auto mode stays quiet

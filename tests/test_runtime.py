@@ -25,16 +25,16 @@ def test_seed_everything_rejects_bad_seed(bad):
 def test_set_threads_argument_env_and_default(monkeypatch):
     before = torch.get_num_threads()
     try:
-        assert dn.set_threads(1) == 1
+        assert runtime.set_threads(1) == 1
         monkeypatch.setenv("D2LNOTES_THREADS", "2")
-        assert dn.set_threads() == 2
+        assert runtime.set_threads() == 2
         monkeypatch.delenv("D2LNOTES_THREADS")
-        assert dn.set_threads() == 1  # DEFAULT_THREADS
+        assert runtime.set_threads() == 1  # DEFAULT_THREADS
         monkeypatch.setenv("D2LNOTES_THREADS", "many")
         with pytest.raises(ValueError, match="D2LNOTES_THREADS"):
-            dn.set_threads()
+            runtime.set_threads()
         with pytest.raises(ValueError, match="num_threads"):
-            dn.set_threads(-2)
+            runtime.set_threads(-2)
     finally:
         torch.set_num_threads(before)
 

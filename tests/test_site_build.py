@@ -93,15 +93,21 @@ def test_the_api_page_says_where_the_chapters_use_each_helper():
     assert usage["adapt_d2l"][:2] == ["01 (set-up)", "03 (set-up)"]
     assert usage["check_answer"][0].startswith("01")
     page = build_site.api_markdown()
-    block = page[page.index("#### `dn.train_sgd`") :]
+    block = page[page.index("#### `dn.train`") :]
     assert block.splitlines()[2].startswith("*Used in chapters:* 03 §3")
     for name, says in (
         ("History", "04 §2"),
         ("GradReport", "a type a helper returns"),
-        ("set_threads", "a tool for your own experiments"),
     ):
         block = page[page.index(f"#### `dn.{name}`") :]
         assert says in block.splitlines()[2], (name, block.splitlines()[2])
+
+
+def test_the_api_page_refuses_a_helper_no_chapter_uses(monkeypatch):
+    usage = {k: w for k, w in build_site.notebook_usage().items() if k != "minibatches"}
+    monkeypatch.setattr(build_site, "notebook_usage", lambda: usage)
+    with pytest.raises(ValueError, match="dn.minibatches is used by no notebook"):
+        build_site.api_markdown()
 
 
 def test_api_signatures_are_python_without_memory_addresses():
@@ -116,3 +122,100 @@ def test_api_signatures_are_python_without_memory_addresses():
         ast.parse(
             f"def {source}: pass" if "(" in source and "=" not in source.split("(")[0] else source
         )
+
+
+def taught_in_problems(name, doc, usage, public):
+    """What is wrong with the ``Taught in:`` paragraph of ``dn.<name>``'s docstring ``doc`` (an
+    empty list if nothing).  It must be the docstring's one and last such paragraph, either
+    ``Taught in: NN §K (phrase); NN §K (phrase).`` with every ``NN §K`` among the places
+    ``usage[name]`` where a notebook uses ``dn.<name>``, or, for a type no notebook names,
+    ``Taught in: returned by dn.X (see that helper).`` (or ``raised by``, ``taken by``) with ``X``
+    (or ``X.method``) a public name of ``public``."""
+    import re
+
+    paragraphs = [" ".join(p.split()) for p in (doc or "").split("\n\n") if p.strip()]
+    taught = [p for p in paragraphs if "Taught in:" in p]
+    if len(taught) != 1:
+        return [f"{len(taught)} 'Taught in:' paragraphs, want exactly one"]
+    (paragraph,) = taught
+    problems = [] if paragraph == paragraphs[-1] else ["'Taught in:' is not the last paragraph"]
+    if not (paragraph.startswith("Taught in: ") and paragraph.endswith(".")):
+        return problems + [f"not of the form 'Taught in: ... .': {paragraph!r}"]
+    body = paragraph[len("Taught in: ") : -1]
+    helper = re.fullmatch(
+        r"(?:returned|raised|taken) by dn\.(\w+)((?:\.\w+)*) \(see that helper\)", body
+    )
+    if helper:
+        owner, attributes = helper.group(1), helper.group(2)
+        if owner not in public:
+            return problems + [f"dn.{owner} is not a public name"]
+        obj = public[owner]
+        for attribute in filter(None, attributes.split(".")):
+            if not hasattr(obj, attribute):
+                return problems + [f"dn.{owner}{attributes} does not exist"]
+            obj = getattr(obj, attribute)
+        return problems
+    where = usage.get(name, [])
+    for ref in body.split("; "):
+        if not re.match(r"\d\d ", ref):
+            problems.append(f"{ref!r} is neither 'NN §K (...)' nor 'returned/raised/taken by dn.X'")
+        elif not any(ref.startswith(f"{w} (") and ref.endswith(")") for w in where):
+            problems.append(f"{ref!r}: not one of the places a notebook uses dn.{name}: {where}")
+    return problems
+
+
+def test_every_public_name_says_where_it_is_taught():
+    import inspect
+
+    import d2lnotes
+
+    usage = build_site.notebook_usage()
+    public = {name: getattr(d2lnotes, name) for name in d2lnotes.__all__}
+    problems = {
+        name: found
+        for name, obj in public.items()
+        if not name.isupper()  # a constant has no docstring of its own
+        if (found := taught_in_problems(name, inspect.getdoc(obj), usage, public))
+    }
+    assert not problems, "\n".join(f"dn.{n}: {'; '.join(p)}" for n, p in problems.items())
+
+
+def test_the_taught_in_check_rejects_wrong_refs():
+    def report():
+        """Returned by ``f``."""
+
+    def f():
+        """Does x."""
+
+    usage = {"f": ["02 §2", "02 §4", "03 (set-up)"]}
+    public = {"f": f, "report": report}
+
+    def check(doc, name="f"):
+        return taught_in_problems(name, doc, usage, public)
+
+    good = (
+        "Does x.\n\nShapes: ...\n\nTaught in: 02 §2 (K-fold cross-validation); 02 §4 (the\nleak)."
+    )
+    assert check(good) == []
+    assert check("Does x.\n\nTaught in: 03 (set-up) (the set-up cell).") == []
+    assert check("Res.\n\nTaught in: returned by dn.f (see that helper).", "report") == []
+    assert check("Res.\n\nTaught in: returned by dn.f.__call__ (see that helper).", "report") == []
+    for wrong in (
+        "Does x.",  # no paragraph
+        "Does x.\n\nTaught in: 03 §5 (a section that does not use it).",  # wrong section
+        "Does x.\n\nTaught in: 02 §2 (right); 04 §2 (wrong).",  # one of two refs wrong
+        "Does x.\n\nTaught in: 02 §22 (§22 is not §2).",
+        "Does x.\n\nTaught in: 02 §2.",  # no phrase
+        "Does x.\n\nTaught in: 02 §2 (no full stop)",
+        "Does x.\n\nTaught in: chapter 2 (K-fold).",
+        "Does x.\n\nTaught in: 02 §2 (one).\n\nTaught in: 02 §4 (two).",  # two paragraphs
+        "Does x.\n\nTaught in: 02 §2 (K-fold).\n\nMore text after it.",  # not the last one
+    ):
+        assert check(wrong), wrong
+    for wrong in (
+        "Res.\n\nTaught in: returned by dn.g (see that helper).",  # not a public name
+        "Res.\n\nTaught in: returned by dn.f.nope (see that helper).",
+        "Res.\n\nTaught in: returned by dn.f.",
+        "Res.\n\nTaught in: made by dn.f (see that helper).",
+    ):
+        assert check(wrong, "report"), wrong
