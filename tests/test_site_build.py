@@ -90,8 +90,8 @@ def test_the_api_page_refuses_a_name_without_a_layer(monkeypatch):
 
 def test_the_api_page_says_where_the_chapters_use_each_helper():
     usage = build_site.notebook_usage()
-    assert usage["adapt_d2l"][:2] == ["01 (set-up)", "03 (set-up)"]
-    assert usage["check_answer"][0].startswith("01")
+    assert usage["adapt_d2l"][:2] == ["00 (set-up)", "01 (set-up)"]
+    assert usage["check_answer"][0].startswith("00")
     page = build_site.api_markdown()
     block = page[page.index("#### `dn.train`") :]
     assert block.splitlines()[2].startswith("*Used in chapters:* 03 §3")
