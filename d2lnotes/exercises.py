@@ -91,6 +91,7 @@ def check_answer(
     if not np.all(np.isfinite(got)):
         raise ExerciseFeedback(
             f"{name}: contains NaN or inf -- check for a division by zero or overflow"
+            + (f" Hint: {hint}" if hint else "")
         )
     if got.size == 1:
         rel = abs(float(got.reshape(())) - float(want.reshape(()))) / max(

@@ -85,3 +85,8 @@ def test_check_answer_takes_a_list_holding_a_tensor_that_requires_grad(capsys):
     assert "Correct" in capsys.readouterr().out
     with pytest.raises(dn.ExerciseFeedback, match="not quite"):
         dn.check_answer([s, 0.1], [0.25, 0.1], name="derivatives", rtol=1e-6)
+
+
+def test_a_non_finite_answer_still_gets_the_hint():
+    with pytest.raises(dn.ExerciseFeedback, match="NaN or inf.*Hint: subtract the maximum"):
+        dn.check_answer([float("nan"), 1.0], [0.5, 1.0], hint="subtract the maximum")
