@@ -29,6 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import _validate as v
+
 __all__ = ["LayerMonitor", "LayerStats", "default_saturation", "probe_layers"]
 
 #: Statistics that a :class:`LayerStats` holds, one value per layer.
@@ -390,14 +392,7 @@ def probe_layers(
     """
     if not isinstance(net, nn.Module):
         raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
-    for t, name in ((X, "X"), (y, "y")):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if X.shape[0] != y.shape[0] or X.shape[0] == 0:
-        raise ValueError(
-            "X and y must hold the same number (> 0) of examples, "
-            f"got {X.shape[0]} and {y.shape[0]}"
-        )
+    v.same_length((v.tensor(X, "X"), v.tensor(y, "y")), ("X", "y"))
     loss_fn = nn.functional.cross_entropy if loss_fn is None else loss_fn
     with LayerMonitor(net, kinds, keep_values=keep_values) as monitor:
         loss_fn(net(X), y).backward()
