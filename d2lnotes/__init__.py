@@ -17,6 +17,7 @@ from .loaders import ArrayLoader, load_array, minibatches, random_minibatches
 from .closed_form import least_squares
 from .d2l_adapter import adapt_d2l
 from .datasets import DatasetError, FashionMNIST, load_fashion_mnist
+from .early_stopping import EarlyStopping
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
@@ -48,6 +49,7 @@ __all__ = [
     "adapt_d2l",
     "CUBIC_COEFFS",
     "DatasetError",
+    "EarlyStopping",
     "FashionMNIST",
     "GradReport",
     "CVResult",

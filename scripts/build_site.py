@@ -198,7 +198,7 @@ API_LAYERS = [
     ("Data", ["datasets", "synthetic", "splits", "loaders"]),
     ("The book's own d2l", ["d2l_adapter"]),
     ("Models", ["batched", "closed_form", "regularization"]),
-    ("Training and evaluation", ["training", "history", "kfold"]),
+    ("Training and evaluation", ["training", "early_stopping", "history", "kfold"]),
     ("Diagnostics", ["monitor", "gradcheck"]),
     ("Plots and progress", ["plotting", "progress"]),
     ("Exercises", ["exercises"]),
