@@ -1,7 +1,7 @@
 # d2lnotes — two commands do everything:  make lab   and   make test
 # Other targets: make notebooks (re-execute and re-save every notebook), make test-notebooks (nbval,
 # this machine's numerical path only), make test-portable (nbval under several simulated machines),
-# make site, make slides, make student, make e2e, make screenshots, make lint, make test-gpu (the
+# make site, make slides, make student, make grade, make e2e, make screenshots, make lint, make test-gpu (the
 # notebooks on CUDA), make clean.
 
 PYTHON ?= python3
@@ -25,7 +25,7 @@ LAB_DIR ?= notebooks
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student screenshots test-gpu install clean
+.PHONY: check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student grade screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -50,8 +50,8 @@ test: lint test-package test-portable e2e
 check: lint test-package
 
 lint: $(STAMP)
-	$(BIN)/ruff check d2lnotes tests scripts conftest.py notebooks
-	$(BIN)/ruff format --check d2lnotes tests scripts conftest.py
+	$(BIN)/ruff check d2lnotes tests scripts conftest.py notebooks grading
+	$(BIN)/ruff format --check d2lnotes tests scripts conftest.py grading
 
 test-package: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/e2e
@@ -104,6 +104,16 @@ bench: $(STAMP)
 # The student edition: solution cells removed, exercise and check outputs cleared.
 student: $(STAMP)
 	$(BIN)/python scripts/student_edition.py --out build/student $(NOTEBOOKS)
+
+# Grade what a class returned: SUBMISSIONS holds one folder per student with the chapter notebooks
+# they returned.  otter-grader runs each notebook in its own process and scratch folder, with the
+# public checks and the hidden tests (grading/hidden/); writes build/grades/grades.csv, feedback/
+# and report.txt (README, "Grading").  Limits per notebook: GRADE_TIMEOUT seconds, GRADE_MEMORY GiB.
+GRADE_TIMEOUT ?= 900
+GRADE_MEMORY ?= 16
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (one sub-folder per student)"; exit 2; }
+	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(GRADE_TIMEOUT) --memory-gb $(GRADE_MEMORY)
 
 # On a CUDA machine: the same output policy, with the wider "cuda" tolerances that cells declare
 # (README, "Running on a GPU").

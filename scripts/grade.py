@@ -1,0 +1,518 @@
+"""Grade the notebooks a class returned (``make grade SUBMISSIONS=folder`` -> build/grades/).
+
+``SUBMISSIONS`` holds one folder per student, named after the student, with the chapter notebooks
+that student returned (any subset, under their usual file names, e.g. ``06_backprop.ipynb``).
+
+How a notebook is graded
+------------------------
+otter-grader (``otter run``, no containers) executes the notebook top to bottom and runs one
+test file per exercise.  We generate those test files from the committed (instructor) notebooks:
+
+* the **public** case is the exercise's check cell from the instructor's notebook, run in the
+  learner's namespace right after the learner's own check cell ran;
+* the **hidden** case (implement-it exercises only) is ``exN`` from ``grading/hidden/<stem>.py``:
+  the same checks on inputs the public check does not use.
+
+Each case is worth half of the exercise's point; an exercise without a hidden test is worth its
+public check alone.  The scores go to ``build/grades/grades.csv`` (one row per student, one column
+per exercise of every chapter anyone returned, and a total); what each student got wrong, in the
+checks' own words, to ``build/grades/feedback/<student>.md``; and everything that went wrong with
+a submission (not a notebook, a time or memory limit, an error in a cell) to
+``build/grades/report.txt``.  Hidden tests show their message, never their code or inputs.
+
+Isolation (README, "Grading"): before anything runs, every submission is copied into a scratch
+folder of its own outside the repository; each notebook is graded in its own process (and Jupyter
+kernel) from that copy, with a wall-clock limit and an address-space limit, and the process group
+is killed when the time is up.  The submissions folder is fingerprinted before and after each
+notebook, and any change to it is reported.  This is not a sandbox: the code runs as you, and can
+read or write anything you can through absolute paths -- use otter's container mode (``otter
+grade``, Docker) for a class you do not trust.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from d2lnotes import nbtools  # noqa: E402
+
+NOTEBOOK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+
+
+# --------------------------------------------------------------------------- the autograders
+
+
+@dataclass
+class Exercise:
+    """Exercise ``number`` of a chapter: its check cell and, if it has one, its hidden test."""
+
+    chapter: str  # notebook stem, e.g. "06_backprop"
+    number: int
+    title: str
+    check_source: str
+    hidden: bool
+
+    @property
+    def key(self) -> str:
+        return f"ex{self.number}"
+
+    @property
+    def column(self) -> str:
+        return f"{self.chapter[:2]}.{self.number}"
+
+
+def _title(cells, index: int, number: int) -> str:
+    """The exercise's title from the markdown prompt before its stub ("**Exercise 3 -- tanh.**")."""
+    for cell in reversed(cells[:index]):
+        if cell.cell_type == "markdown":
+            match = re.search(rf"\*\*Exercise {number}\s*[—-]+\s*(.+?)\.?\*\*", cell.source)
+            return match.group(1).strip() if match else f"Exercise {number}"
+    return f"Exercise {number}"
+
+
+def hidden_names(chapter: str, hidden_dir: Path) -> set[str]:
+    """The ``exN`` functions defined in ``grading/hidden/<chapter>.py`` (read, not imported)."""
+    path = hidden_dir / f"{chapter}.py"
+    if not path.exists():
+        return set()
+    return set(re.findall(r"^def (ex\d+)\(", path.read_text(), flags=re.M))
+
+
+def exercises_of(notebook: Path, hidden_dir: Path) -> list[Exercise]:
+    """The exercises of one instructor notebook, in order."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    hidden = hidden_names(notebook.stem, hidden_dir)
+    found = []
+    for i, cell in enumerate(cells):
+        if "exercise" not in nbtools.cell_tags(cell):
+            continue
+        number = len(found) + 1
+        check = cells[i + 2]
+        if "solution" not in nbtools.cell_tags(cells[i + 1]) or not nbtools.is_check_cell(check):
+            raise ValueError(f"{notebook.name}: exercise {number} is not stub, solution, check")
+        found.append(
+            Exercise(
+                notebook.stem,
+                number,
+                _title(cells, i, number),
+                check.source,
+                f"ex{number}" in hidden,
+            )
+        )
+    unknown = hidden - {e.key for e in found}
+    if unknown:
+        raise ValueError(f"grading/hidden/{notebook.stem}.py tests exercises it lacks: {unknown}")
+    return found
+
+
+_TEST_FILE = '''\
+"""{chapter}, exercise {number}: {title} (generated by scripts/grade.py)."""
+
+import inspect
+
+from otter.test_files import test_case
+
+OK_FORMAT = False
+name = {key!r}
+points = {points!r}
+
+PUBLIC = {public!r}
+HIDDEN = {hidden_source!r}
+
+
+def _feedback(error):
+    """Only the check's own words: never the hidden test's code or inputs."""
+    return type(error)(f"{{type(error).__name__}}: {{error}}".splitlines()[0][:500])
+
+
+@test_case(name="public check", points={public_points!r}, hidden=False)
+def public(env):
+    try:
+        exec(compile(PUBLIC, "check cell", "exec"), dict(env))
+    except Exception as error:
+        raise _feedback(error) from None
+'''
+
+_HIDDEN_CASE = """
+
+@test_case(name="hidden test", points={hidden_points!r}, hidden=True)
+def hidden(env):
+    namespace = {{"__name__": "hidden_tests"}}
+    exec(compile(HIDDEN, "hidden tests", "exec"), namespace)
+    test = namespace[{key!r}]
+    missing = [p for p in inspect.signature(test).parameters if p not in env]
+    if missing:
+        raise NameError(f"{{', '.join(missing)}} is not defined")
+    try:
+        test(**{{p: env[p] for p in inspect.signature(test).parameters}})
+    except Exception as error:
+        raise _feedback(error) from None
+"""
+
+
+def test_file_source(exercise: Exercise, hidden_source: str) -> str:
+    source = _TEST_FILE.format(
+        chapter=exercise.chapter,
+        number=exercise.number,
+        title=exercise.title,
+        key=exercise.key,
+        points=1.0,
+        public=exercise.check_source,
+        hidden_source=hidden_source if exercise.hidden else "",
+        public_points=0.5 if exercise.hidden else 1.0,
+    )
+    if exercise.hidden:
+        source += _HIDDEN_CASE.format(hidden_points=0.5, key=exercise.key)
+    return source
+
+
+def build_autograder(notebook: Path, hidden_dir: Path, out: Path) -> tuple[Path, list[Exercise]]:
+    """Write ``out/<stem>.zip`` (otter's autograder: tests/ and otter_config.json)."""
+    exercises = exercises_of(notebook, hidden_dir)
+    hidden_path = hidden_dir / f"{notebook.stem}.py"
+    hidden_source = hidden_path.read_text() if hidden_path.exists() else ""
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{notebook.stem}.zip"
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        zf.writestr("otter_config.json", json.dumps({"lang": "python", "print_summary": False}))
+        for exercise in exercises:
+            zf.writestr(f"tests/{exercise.key}.py", test_file_source(exercise, hidden_source))
+    tmp.replace(target)  # never leave a half-written autograder behind
+    return target, exercises
+
+
+# --------------------------------------------------------------------------- one submission
+
+
+def prepare_submission(source: Path, target: Path, n_exercises: int) -> list[str]:
+    """Copy a returned notebook for otter: each exercise's tests run right after its check cell.
+
+    The learner's copy has, per exercise, the stub (tagged ``exercise``) followed by the check
+    cell; otter runs the tests named in a cell's ``metadata.otter.tests`` right after that cell.
+    Exercises whose stub lost its tag are graded at the end of the notebook instead.  Raises
+    ``ValueError`` for a file that is not a readable notebook.  Returns notes for the report.
+    """
+    try:
+        nb = nbformat.read(source, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # corrupt JSON, not a notebook, wrong schema
+        raise ValueError(f"not a readable notebook ({type(error).__name__}: {error})") from None
+    notes = []
+    stubs = [i for i, c in enumerate(nb.cells) if "exercise" in nbtools.cell_tags(c)]
+    for number, i in enumerate(stubs[:n_exercises], start=1):
+        anchor = i
+        for j in range(i + 1, len(nb.cells)):
+            if "exercise" in nbtools.cell_tags(nb.cells[j]):
+                break
+            if nb.cells[j].cell_type == "code" and nbtools.is_check_cell(nb.cells[j]):
+                anchor = j
+                break
+        nb.cells[anchor].metadata.setdefault("otter", {})["tests"] = [f"ex{number}"]
+    if len(stubs) != n_exercises:
+        notes.append(
+            f"found {len(stubs)} exercise cells, expected {n_exercises}: "
+            "exercises without their cell are graded at the end of the notebook"
+        )
+    for cell in nb.cells:  # a saved output is not graded; drop it so nothing stale is read
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, target)
+    return notes
+
+
+def _limit_memory(gigabytes: float):
+    limit = int(gigabytes * 2**30)
+
+    def apply():
+        os.setsid()  # its own process group: killed as a whole on timeout
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def run_otter(
+    notebook: Path, autograder: Path, *, timeout: float, memory_gb: float
+) -> tuple[dict | None, str]:
+    """Grade one prepared notebook in its own process, in the notebook's folder.
+
+    Returns (results, problem): results maps ``exN`` to {score, possible, cases: [{name,
+    hidden, passed, message}]}; problem is "" or one line for the report.
+    """
+    out = notebook.parent / "otter-results.json"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        str(autograder),
+        str(notebook),
+        str(out),
+    ]
+    env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "PYTHONPATH": "",
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+    }
+    proc = subprocess.Popen(
+        command,
+        cwd=notebook.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_limit_memory(memory_gb),
+    )
+    try:
+        log, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, f"stopped after the time limit of {timeout:g} s (a loop or a sleep?)"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    text = log.decode(errors="replace")
+    if proc.returncode != 0 or not out.exists():
+        memory = "MemoryError" in text or "Cannot allocate memory" in text
+        why = f"the memory limit of {memory_gb:g} GiB" if memory else "an error in the grader"
+        last = [line for line in text.strip().splitlines() if line.strip()][-1:] or ["no output"]
+        return None, f"grading failed ({why}): {last[0][:200]}"
+    return json.loads(out.read_text()), ""
+
+
+def worker(autograder: Path, notebook: Path, out: Path) -> int:
+    """Inside the limited process: ``otter run`` on one notebook, results as JSON."""
+    import contextlib
+    import io
+
+    from otter.run import main as otter_run
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        results = otter_run(
+            str(notebook), autograder=str(autograder), output_dir=None, no_logo=True
+        )
+    summary = {}
+    if results.has_catastrophic_failure():
+        raise RuntimeError(str(results._catastrophic_error))
+    for name, test_file in results.results.items():
+        summary[name] = {
+            "score": float(test_file.score),
+            "possible": float(test_file.possible),
+            "cases": [
+                {
+                    "name": r.test_case.name,
+                    "hidden": bool(r.test_case.hidden),
+                    "passed": bool(r.passed),
+                    "message": _message(r.message) if not r.passed else "",
+                }
+                for r in test_file.test_case_results
+            ],
+        }
+    errors = []
+    for cell in results.notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") != "ExerciseFeedback":
+                errors.append(f"{output['ename']}: {output['evalue']}"[:200])
+    summary["_cell_errors"] = errors
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(summary))
+    tmp.replace(out)
+    return 0
+
+
+def _message(text: str | None) -> str:
+    """The last line of otter's failure text: our ``_feedback`` line ('ExerciseFeedback: ...')."""
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    line = lines[-1] if lines else "failed"
+    return line.removeprefix("ExerciseFeedback: ")
+
+
+# --------------------------------------------------------------------------- the class
+
+
+@dataclass
+class Student:
+    name: str
+    scores: dict = field(default_factory=dict)  # column -> points
+    feedback: list = field(default_factory=list)  # markdown lines
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def grade_class(
+    submissions: Path,
+    out: Path,
+    *,
+    notebooks: list[Path],
+    hidden_dir: Path,
+    timeout: float,
+    memory_gb: float,
+    log=print,
+) -> list[Student]:
+    if not submissions.is_dir():
+        raise SystemExit(f"SUBMISSIONS={submissions}: not a folder")
+    chapters = {p.name: p for p in notebooks}
+    students = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not students:
+        raise SystemExit(f"{submissions}: no student folders (one folder per student)")
+    report: list[str] = []
+    scratch = Path(tempfile.mkdtemp(prefix="d2lnotes-grading-"))
+    try:
+        # 1. copy everything first: later notebooks cannot change what is graded
+        returned: dict[str, list[Path]] = {}
+        for folder in students:
+            files = []
+            for path in sorted(folder.iterdir()):
+                if path.name in chapters and path.is_file():
+                    target = scratch / folder.name / path.stem / path.name
+                    target.parent.mkdir(parents=True)
+                    shutil.copyfile(path, target)
+                    files.append(target)
+                elif not path.name.startswith("."):
+                    report.append(
+                        f"{folder.name}: ignored {path.name} (not a chapter notebook name)"
+                    )
+            returned[folder.name] = files
+        graded = sorted({p.name for files in returned.values() for p in files})
+        autograders = {
+            name: build_autograder(chapters[name], hidden_dir, out / "autograders")
+            for name in graded
+        }
+        columns = [e.column for name in graded for e in autograders[name][1]]
+        # 2. grade, one notebook at a time, each in its own process
+        results = []
+        before = fingerprint(submissions)
+        for folder in students:
+            student = Student(folder.name, dict.fromkeys(columns, 0.0))
+            for name in graded:
+                zip_path, exercises = autograders[name]
+                copy = next((p for p in returned[folder.name] if p.name == name), None)
+                student.feedback.append(f"\n## {name}\n")
+                if copy is None:
+                    student.feedback.append("Not returned: 0 points.")
+                    continue
+                log(f"grading {folder.name}/{name}")
+                try:
+                    notes = prepare_submission(copy, copy, len(exercises))
+                except ValueError as error:
+                    line = f"{folder.name}/{name}: {error}; 0 points"
+                    report.append(line)
+                    student.feedback.append(f"Could not be graded: {error}. 0 points.")
+                    continue
+                report.extend(f"{folder.name}/{name}: {note}" for note in notes)
+                result, problem = run_otter(copy, zip_path, timeout=timeout, memory_gb=memory_gb)
+                after = fingerprint(submissions)
+                if after != before:
+                    changed = sorted(
+                        k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+                    )
+                    report.append(
+                        f"{folder.name}/{name}: changed files in the submissions folder while it "
+                        f"ran: {', '.join(changed)} (grades use the copies made before grading)"
+                    )
+                    before = after
+                if result is None:
+                    report.append(f"{folder.name}/{name}: {problem}; 0 points")
+                    student.feedback.append(f"Could not be graded: {problem}. 0 points.")
+                    continue
+                for error in result.pop("_cell_errors", []):
+                    report.append(f"{folder.name}/{name}: a cell raised {error}")
+                for exercise in exercises:
+                    got = result.get(exercise.key)
+                    score = got["score"] if got else 0.0
+                    student.scores[exercise.column] = score
+                    head = f"- Exercise {exercise.number} ({exercise.title}): {score:g} of 1"
+                    student.feedback.append(head)
+                    for case in (got or {}).get("cases", []):
+                        if not case["passed"]:
+                            student.feedback.append(f"  - {case['name']}: {case['message']}")
+            results.append(student)
+        write_outputs(out, columns, results, report)
+        return results
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_outputs(
+    out: Path, columns: list[str], students: list[Student], report: list[str]
+) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    feedback = out / "feedback"
+    if feedback.exists():
+        shutil.rmtree(feedback)
+    feedback.mkdir()
+    tmp = out / "grades.csv.tmp"
+    with tmp.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *columns, "total"])
+        for s in students:
+            values = [s.scores[c] for c in columns]
+            writer.writerow([s.name, *(f"{v:g}" for v in values), f"{sum(values):g}"])
+    tmp.replace(out / "grades.csv")
+    for s in students:
+        total = sum(s.scores.values())
+        text = f"# Feedback for {s.name}\n\nTotal: {total:g} of {len(columns)}\n" + "\n".join(
+            s.feedback
+        )
+        (feedback / f"{s.name}.md").write_text(text + "\n")
+    (out / "report.txt").write_text(
+        "\n".join(report) + "\n"
+        if report
+        else "Every returned notebook was graded without problems.\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        return worker(*map(Path, argv[1:4]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", type=Path, help="one folder per student")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "grades")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per notebook")
+    parser.add_argument("--memory-gb", type=float, default=16, help="address space per notebook")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--hidden", type=Path, default=ROOT / "grading" / "hidden")
+    args = parser.parse_args(argv)
+    notebooks = sorted(args.notebooks.glob("*.ipynb"))
+    students = grade_class(
+        args.submissions.resolve(),
+        args.out,
+        notebooks=notebooks,
+        hidden_dir=args.hidden,
+        timeout=args.timeout,
+        memory_gb=args.memory_gb,
+    )
+    print(
+        f"{len(students)} students graded: {args.out / 'grades.csv'}, {args.out / 'feedback'}/, "
+        f"{args.out / 'report.txt'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
