@@ -139,7 +139,8 @@ HIDDEN = {hidden_source!r}
 
 def _feedback(error):
     """Only the check's own words: never the hidden test's code or inputs."""
-    return type(error)(f"{{type(error).__name__}}: {{error}}".splitlines()[0][:500])
+    lines = f"{{type(error).__name__}}: {{error}}".splitlines() or [type(error).__name__]
+    return AssertionError(lines[0][:500])
 
 
 @test_case(name="public check", points={public_points!r}, hidden=False)
@@ -231,6 +232,9 @@ def prepare_submission(source: Path, target: Path, n_exercises: int) -> list[str
             f"found {len(stubs)} exercise cells, expected {n_exercises}: "
             "exercises without their cell are graded at the end of the notebook"
         )
+    # otter starts the kernel the notebook names: always this environment's Python
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = kernel
     for cell in nb.cells:  # a saved output is not graded; drop it so nothing stale is read
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -342,7 +346,7 @@ def _message(text: str | None) -> str:
     """The last line of otter's failure text: our ``_feedback`` line ('ExerciseFeedback: ...')."""
     lines = [line for line in (text or "").splitlines() if line.strip()]
     line = lines[-1] if lines else "failed"
-    return line.removeprefix("ExerciseFeedback: ")
+    return line.removeprefix("AssertionError: ").removeprefix("ExerciseFeedback: ")
 
 
 # --------------------------------------------------------------------------- the class

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import math
+import re
 from pathlib import Path
 
 import nbformat
@@ -109,3 +110,20 @@ def test_recognised_mistake_is_named(stem, ex, source, fragment):
     with pytest.raises(dn.ExerciseFeedback) as info:
         _grade(fn, _namespace(source))
     assert fragment in str(info.value), str(info.value)
+
+
+NOTEBOOK_STEMS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_STEMS)
+def test_every_chapter_makes_learners_write_code_graded_by_hidden_tests(stem):
+    """Issue 20: at least two implement-it exercises per chapter (the stub defines a function or a
+    class), each with a hidden test."""
+    implement = [
+        ex
+        for ex, (stub, _) in exercise_cells(stem).items()
+        if re.search(r"^(def|class) ", stub, flags=re.M)
+    ]
+    assert len(implement) >= 2, f"{stem}: implement-it exercises {implement}"
+    hidden = set(hidden_tests(stem)) if (HIDDEN / f"{stem}.py").exists() else set()
+    assert set(implement) <= hidden, f"{stem}: no hidden test for {set(implement) - hidden}"
