@@ -79,12 +79,25 @@ class Exercise:
 
 
 def _title(cells, index: int, number: int) -> str:
-    """The exercise's title from the markdown prompt before its stub ("**Exercise 3 -- tanh.**")."""
+    """How the notebook itself names exercise ``number`` (its stub is ``cells[index]``).
+
+    From the nearest markdown cell above: its ``**Exercise 2 — the bias gradient.**`` marker, else
+    its first heading; then the name the stub asks for, e.g. "Exercise 2 — the bias gradient
+    (`grad_b`)".  A notebook may number its exercises differently from the grader's positional
+    ``NN.k`` columns (a mid-chapter exercise without a number), so the feedback shows both.
+    """
+    label = f"exercise {number}"
     for cell in reversed(cells[:index]):
         if cell.cell_type == "markdown":
-            match = re.search(rf"\*\*Exercise {number}\s*[—-]+\s*(.+?)\.?\*\*", cell.source)
-            return match.group(1).strip() if match else f"Exercise {number}"
-    return f"Exercise {number}"
+            marker = re.search(r"\*\*(Exercise[^*—-]*?)\s*[—-]+\s*(.+?)\.?\*\*", cell.source)
+            heading = re.search(r"^#+\s*(.+)$", cell.source, flags=re.M)
+            if marker:
+                label = f"{marker.group(1).strip()} — {marker.group(2).strip()}"
+            elif heading:
+                label = heading.group(1).strip()
+            break
+    name = re.search(r"^(?:def|class)\s+(\w+)|^(\w+)\s*=", cells[index].source, flags=re.M)
+    return f"{label} (`{name.group(1) or name.group(2)}`)" if name else label
 
 
 def hidden_names(chapter: str, hidden_dir: Path) -> set[str]:
@@ -449,7 +462,7 @@ def grade_class(
                     got = result.get(exercise.key)
                     score = got["score"] if got else 0.0
                     student.scores[exercise.column] = score
-                    head = f"- Exercise {exercise.number} ({exercise.title}): {score:g} of 1"
+                    head = f"- {exercise.column}, {exercise.title}: {score:g} of 1"
                     student.feedback.append(head)
                     for case in (got or {}).get("cases", []):
                         if not case["passed"]:
