@@ -17,9 +17,18 @@ def _fold_counts(kfold, n, k):
         parts = kfold(n, k, i)
         if parts is None:
             return None
+        if isinstance(parts, dict):
+            raise dn.ExerciseFeedback(
+                "my_kfold_indices: got a dict; return the pair (train_idx, val_idx)"
+            )
+        if isinstance(parts, (torch.Tensor, np.ndarray)) or all(np.ndim(p) == 0 for p in parts):
+            raise dn.ExerciseFeedback(
+                f"my_kfold_indices: got one {type(parts).__name__.lower()} of {np.asarray(parts).size} indices; "
+                "return the pair (train_idx, val_idx), two tensors"
+            )
         if len(parts) != 2:
             raise dn.ExerciseFeedback(
-                f"my_kfold_indices: return a pair (train_idx, val_idx), got {len(parts)} items"
+                f"my_kfold_indices: return the pair (train_idx, val_idx), got {len(parts)} items"
             )
         for j, idx in enumerate(parts):
             idx = torch.as_tensor(idx).reshape(-1)
@@ -31,11 +40,12 @@ def _fold_counts(kfold, n, k):
 
 
 def _check_folds(my_kfold_indices, n, k):
+    # dn.kfold_indices's folds (seed 0) with its shuffle undone: example order[p] goes back to p
+    position = torch.randperm(n, generator=torch.Generator().manual_seed(0)).argsort()
     right = np.zeros((k, 2, n + 1))
-    order = torch.arange(n)
-    for i in range(k):
-        right[i, 1, order[i::k].numpy()] = 1  # dealt like cards: positions i, i + k, ...
-        right[i, 0, :n] = 1 - right[i, 1, :n]
+    for i, pair in enumerate(dn.kfold_indices(n, k)):
+        for j, idx in enumerate(pair):
+            right[i, j, position[idx].numpy()] = 1
     mine = _fold_counts(my_kfold_indices, n, k)
     T, V = (mine[:, 0, :n], mine[:, 1, :n]) if mine is not None else (None, None)
     sizes = V.sum(1).astype(int).tolist() if mine is not None else []

@@ -29,6 +29,23 @@ def ex2(normal_equations):
             "matrix: did you add a column of ones (X already holds the constant feature "
             "x^0/0! = 1), or use X X^T (n x n, of rank 6)?"
         ) from None
+    except RuntimeError as err:  # torch's own complaint, made specific
+        if "Incompatible shapes" in str(err):
+            why = (
+                "torch.linalg.solve(A, B) solves A w = B, so B needs as many rows as A. A = X^T X has "
+                "6 rows here, and the right-hand side of the normal equations is X^T y, of shape "
+                "(6, 1) -- not y, with 40 rows."
+            )
+        elif "square" in str(err):
+            why = (
+                "the first argument of torch.linalg.solve(A, B) must be a square matrix: A = X^T X, "
+                "6 x 6 here -- not X (40 x 6), nor the right-hand side X^T y (6 x 1)."
+            )
+        else:
+            why = "the shapes here: X is (40, 6), y (40, 1); X^T X is 6 x 6 and X^T y is (6, 1)."
+        raise dn.ExerciseFeedback(
+            f"normal_equations (hidden inputs) raised RuntimeError: {str(err).splitlines()[0]} -- {why}"
+        ) from None
 
     def close(a, b):
         return a.shape == b.shape and np.allclose(a, b, rtol=1e-3, atol=1e-3)

@@ -114,6 +114,20 @@ MISTAKES = {
             "    return idx[idx % k == i], idx[idx % k != i]",
             "parts are swapped",
         ),
+        (
+            "def my_kfold_indices(n, k, i):\n    return torch.arange(i, n, k)",
+            "got one tensor of",
+        ),
+        (
+            "def my_kfold_indices(n, k, i):\n    return list(range(i, n, k))",
+            "got one list of",
+        ),
+        (
+            "def my_kfold_indices(n, k, i):\n"
+            "    idx = torch.arange(n)\n"
+            "    return {'train': idx[idx % k != i], 'val': idx[idx % k == i]}",
+            "got a dict",
+        ),
     ],
     "ex7": [
         (

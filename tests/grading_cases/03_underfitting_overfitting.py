@@ -42,6 +42,22 @@ MISTAKES = {
             "def normal_equations(X, y):\n    return torch.linalg.solve(X.T @ X, X.T @ y / len(X))",
             "n times too small",
         ),
+        (
+            "def normal_equations(X, y):\n    return torch.linalg.solve(X.T @ X, y)",
+            "not y, with 40 rows",
+        ),
+        (
+            "def normal_equations(X, y):\n    return torch.linalg.solve(X, y)",
+            "must be a square matrix",
+        ),
+        (
+            "def normal_equations(X, y):\n    return torch.linalg.solve(X.T @ y, X.T @ X)",
+            "must be a square matrix",
+        ),
+        (
+            "def normal_equations(X, y):\n    return torch.linalg.solve(X.T @ X, X @ y)",
+            "X^T X is 6 x 6 and X^T y is (6, 1)",
+        ),
     ],
     "ex6": [
         (
