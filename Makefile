@@ -108,12 +108,14 @@ student: $(STAMP)
 # Grade what a class returned: SUBMISSIONS holds one folder per student with the chapter notebooks
 # they returned.  otter-grader runs each notebook in its own process and scratch folder, with the
 # public checks and the hidden tests (grading/hidden/); writes build/grades/grades.csv, feedback/
-# and report.txt (README, "Grading").  Limits per notebook: GRADE_TIMEOUT seconds, GRADE_MEMORY GiB.
+# and report.txt (README, "Grading").  Limits per notebook: GRADE_TIMEOUT seconds, GRADE_MEMORY GiB;
+# GRADE_JOBS notebooks at a time (1: a changed file is pinned on exactly one submission).
 GRADE_TIMEOUT ?= 900
 GRADE_MEMORY ?= 16
+GRADE_JOBS ?= 1
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (one sub-folder per student)"; exit 2; }
-	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(GRADE_TIMEOUT) --memory-gb $(GRADE_MEMORY)
+	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(GRADE_TIMEOUT) --memory-gb $(GRADE_MEMORY) --jobs $(GRADE_JOBS)
 
 # On a CUDA machine: the same output policy, with the wider "cuda" tolerances that cells declare
 # (README, "Running on a GPU").

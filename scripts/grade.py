@@ -388,8 +388,11 @@ def grade_class(
     hidden_dir: Path,
     timeout: float,
     memory_gb: float,
+    jobs: int = 1,
     log=print,
 ) -> list[Student]:
+    if jobs < 1:
+        raise SystemExit(f"jobs={jobs}: run at least one notebook at a time")
     if not submissions.is_dir():
         raise SystemExit(f"SUBMISSIONS={submissions}: not a folder")
     chapters = {p.name: p for p in notebooks}
@@ -420,44 +423,43 @@ def grade_class(
             for name in graded
         }
         columns = [e.column for name in graded for e in autograders[name][1]]
-        # 2. grade, one notebook at a time, each in its own process
+        # 2. prepare every returned notebook (quick), then grade them, each in its own process
+        jobs_list, notes, failed = [], {}, {}
+        for folder in students:
+            for name in graded:
+                copy = next((p for p in returned[folder.name] if p.name == name), None)
+                if copy is None:
+                    continue
+                key = f"{folder.name}/{name}"
+                try:
+                    notes[key] = prepare_submission(copy, copy, len(autograders[name][1]))
+                    jobs_list.append((key, copy, autograders[name][0]))
+                except ValueError as error:
+                    failed[key] = str(error)
+        outcomes, changes = _run_all(jobs_list, submissions, timeout, memory_gb, jobs, log)
+        # 3. scores, feedback and report, in a fixed order whatever order the runs finished in
         results = []
-        before = fingerprint(submissions)
         for folder in students:
             student = Student(folder.name, dict.fromkeys(columns, 0.0))
             for name in graded:
-                zip_path, exercises = autograders[name]
-                copy = next((p for p in returned[folder.name] if p.name == name), None)
+                key = f"{folder.name}/{name}"
+                exercises = autograders[name][1]
                 student.feedback.append(f"\n## {name}\n")
-                if copy is None:
+                if not any(p.name == name for p in returned[folder.name]):
                     student.feedback.append("Not returned: 0 points.")
                     continue
-                log(f"grading {folder.name}/{name}")
-                try:
-                    notes = prepare_submission(copy, copy, len(exercises))
-                except ValueError as error:
-                    line = f"{folder.name}/{name}: {error}; 0 points"
-                    report.append(line)
-                    student.feedback.append(f"Could not be graded: {error}. 0 points.")
+                if key in failed:
+                    report.append(f"{key}: {failed[key]}; 0 points")
+                    student.feedback.append(f"Could not be graded: {failed[key]}. 0 points.")
                     continue
-                report.extend(f"{folder.name}/{name}: {note}" for note in notes)
-                result, problem = run_otter(copy, zip_path, timeout=timeout, memory_gb=memory_gb)
-                after = fingerprint(submissions)
-                if after != before:
-                    changed = sorted(
-                        k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
-                    )
-                    report.append(
-                        f"{folder.name}/{name}: changed files in the submissions folder while it "
-                        f"ran: {', '.join(changed)} (grades use the copies made before grading)"
-                    )
-                    before = after
+                report.extend(f"{key}: {note}" for note in notes[key])
+                result, problem = outcomes[key]
                 if result is None:
-                    report.append(f"{folder.name}/{name}: {problem}; 0 points")
+                    report.append(f"{key}: {problem}; 0 points")
                     student.feedback.append(f"Could not be graded: {problem}. 0 points.")
                     continue
                 for error in result.pop("_cell_errors", []):
-                    report.append(f"{folder.name}/{name}: a cell raised {error}")
+                    report.append(f"{key}: a cell raised {error}")
                 for exercise in exercises:
                     got = result.get(exercise.key)
                     score = got["score"] if got else 0.0
@@ -468,10 +470,62 @@ def grade_class(
                         if not case["passed"]:
                             student.feedback.append(f"  - {case['name']}: {case['message']}")
             results.append(student)
+        report.extend(changes)
         write_outputs(out, columns, results, report)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_all(jobs_list, submissions: Path, timeout: float, memory_gb: float, jobs: int, log):
+    """Run otter on every prepared notebook, ``jobs`` at a time.
+
+    Returns ({key: (result, problem)}, report lines about changed files).  The submissions folder
+    is fingerprinted whenever a run ends; a change is attributed to the runs active since the
+    previous fingerprint (exactly one run when ``jobs`` is 1).
+    """
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    lock = threading.Lock()
+    active: set[str] = set()
+    suspects: set[str] = set()
+
+    def one(key, copy, zip_path):
+        with lock:
+            active.add(key)
+            suspects.add(key)
+        log(f"grading {key}")
+        try:
+            return run_otter(copy, zip_path, timeout=timeout, memory_gb=memory_gb)
+        finally:
+            with lock:
+                active.discard(key)
+
+    outcomes, changes = {}, []
+    before = fingerprint(submissions)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending = {pool.submit(one, *job): job[0] for job in jobs_list}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcomes[pending.pop(future)] = future.result()
+            after = fingerprint(submissions)
+            with lock:
+                blamed = sorted(suspects)
+                suspects.clear()
+                suspects.update(active)
+            if after != before:
+                changed = sorted(
+                    k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+                )
+                who = blamed[0] if len(blamed) == 1 else "one of " + ", ".join(blamed)
+                changes.append(
+                    f"changed files in the submissions folder: {', '.join(changed)}, while {who} "
+                    "ran (grades use the copies made before grading)"
+                )
+                before = after
+    return outcomes, changes
 
 
 def write_outputs(
@@ -512,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "grades")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per notebook")
     parser.add_argument("--memory-gb", type=float, default=16, help="address space per notebook")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--hidden", type=Path, default=ROOT / "grading" / "hidden")
     args = parser.parse_args(argv)
@@ -523,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         hidden_dir=args.hidden,
         timeout=args.timeout,
         memory_gb=args.memory_gb,
+        jobs=args.jobs,
     )
     print(
         f"{len(students)} students graded: {args.out / 'grades.csv'}, {args.out / 'feedback'}/, "

@@ -3,10 +3,14 @@
 For each notebook: every cell tagged ``exercise`` (the learner's stub) is followed by a
 cell tagged ``solution`` and then by a check cell calling ``dn.check_*``.  The notebook
 is executed with the solution cells removed (the student's view): each check cell must
-raise ``ExerciseFeedback`` saying the answer is missing, and no other cell may fail.
+raise ``ExerciseFeedback`` saying the answer is missing, and no other cell may fail.  In the
+same run, every wrong implementation catalogued in ``tests/grading_cases`` is put through the
+visible check cell and must get feedback (``ExerciseFeedback``), not pass and not crash.
 With the solutions (the committed notebook) nbval already runs every check.
 """
 
+import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -43,19 +47,83 @@ def test_exercise_solution_check_triples(path):
             assert "exercise" in _tags(cells[i - 1]), f"solution cell {i} has no exercise stub"
 
 
+def _catalogued_mistakes(stem: str) -> dict[int, list[str]]:
+    """Exercise number -> sources of its catalogued wrong implementations (tests/grading_cases)."""
+    path = ROOT / "tests" / "grading_cases" / f"{stem}.py"
+    if not path.exists():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"_cases_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {int(ex[2:]): [src for src, _ in items] for ex, items in module.MISTAKES.items()}
+
+
+_TRY_MISTAKE = """\
+import json as _json
+try:
+    exec(compile({mistake!r}, "<catalogued mistake>", "exec"), globals())
+    exec(compile({check!r}, "<check cell>", "exec"), globals())
+    _verdict = "passed"
+except Exception as _error:
+    _verdict = f"{{type(_error).__name__}}: {{_error}}"
+print("MISTAKE-RESULT " + _json.dumps([{number}, {index}, _verdict]))
+"""
+
+
+def _with_mistakes_after_checks(nb, stem: str) -> int:
+    """After each exercise's check cell, add one cell per catalogued mistake that defines the wrong
+    implementation, runs the visible check cell on it and prints the verdict.  Returns how many."""
+    mistakes = _catalogued_mistakes(stem)
+    cells, number, added = [], 0, 0
+    for cell in nb.cells:
+        cells.append(cell)
+        if "exercise" in _tags(cell):
+            number += 1
+        elif _is_check(cell) and number and cell.source and mistakes.get(number):
+            for index, source in enumerate(mistakes.pop(number)):
+                code = _TRY_MISTAKE.format(
+                    mistake=source, check=cell.source, number=number, index=index
+                )
+                probe = nbformat.v4.new_code_cell(code)
+                probe.metadata["tags"] = ["mistake-probe"]
+                cells.append(probe)
+                added += 1
+    nb.cells = cells
+    return added
+
+
 @pytest.mark.parametrize("path", _with_exercises(), ids=lambda p: p.name)
 def test_student_edition_fails_helpfully(path):
+    """The student edition runs, every check cell says "not answered yet", and every catalogued
+    mistake (tests/grading_cases) fails the visible check cell with feedback, not a crash."""
     nb = nbtools.student_version(nbformat.read(path, 4))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
+    added = _with_mistakes_after_checks(nb, path.stem)
     nbtools.execute_notebook(nb, path.parent, timeout=600, allow_errors=True)
+    verdicts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else ""
+            for line in text.splitlines():
+                if line.startswith("MISTAKE-RESULT "):
+                    verdicts.append(json.loads(line.removeprefix("MISTAKE-RESULT ")))
+    assert len(verdicts) == added
+    for number, index, verdict in verdicts:
+        where = f"exercise {number}, catalogued mistake {index}"
+        assert verdict.startswith("ExerciseFeedback: "), f"{where}: the check cell gave {verdict!r}"
+        assert "not answered yet" not in verdict, f"{where}: {verdict}"
     checks = 0
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        if _is_check(cell) and any("exercise" in _tags(c) for c in nb.cells[:i]):
+        if (
+            _is_check(cell)
+            and "mistake-probe" not in _tags(cell)
+            and any("exercise" in _tags(c) for c in nb.cells[:i])
+        ):
             checks += 1
             assert errors, f"check cell {i} passed without an answer"
             assert errors[0].ename == "ExerciseFeedback", f"cell {i}: {errors[0].ename}"

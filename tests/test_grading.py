@@ -27,7 +27,7 @@ import grade  # noqa: E402
 
 STEM = "06_backprop"
 NOTEBOOK = ROOT / "notebooks" / f"{STEM}.ipynb"
-TIMEOUT = 90  # seconds per notebook; the chapter takes about 10 s here
+TIMEOUT = 75  # seconds per notebook; a graded chapter-6 notebook takes about 20 s here
 
 
 def _answers(nb, replace: dict[int, str]):
@@ -123,6 +123,7 @@ def graded(tmp_path_factory):
         hidden_dir=ROOT / "grading" / "hidden",
         timeout=TIMEOUT,
         memory_gb=8,
+        jobs=2,
         log=lambda *_: None,
     )
     with (out / "grades.csv").open() as f:
@@ -154,8 +155,9 @@ def test_the_report_names_each_problem(graded):
     assert "not_a_notebook/06_backprop.ipynb: not a readable notebook" in report
     assert "sleeper/06_backprop.ipynb: stopped after the time limit" in report
     assert "hog/06_backprop.ipynb: a cell raised MemoryError" in report
-    assert "rogue/06_backprop.ipynb: changed files in the submissions folder" in report
-    assert "alice" in report.split("rogue/06_backprop.ipynb: changed files", 1)[1].splitlines()[0]
+    changed = [line for line in report.splitlines() if line.startswith("changed files")]
+    assert len(changed) == 1, report
+    assert f"alice/{NOTEBOOK.name}" in changed[0] and f"rogue/{NOTEBOOK.name}" in changed[0]
     for name in ("alice", "empty") + tuple(
         k for k in graded["expected"] if k.startswith("mistake")
     ):
