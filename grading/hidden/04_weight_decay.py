@@ -10,14 +10,18 @@ import d2lnotes as dn
 
 
 def _penalty_net(seed):
-    # three layers of other sizes than the public check; skip_init: no draw from the global generator
+    # four layers of other sizes than the public check, two of them in nested blocks and one at the top level
+    # only (the public check: a block in the middle); skip_init: no draw from the global generator
     g = torch.Generator().manual_seed(seed)
+
+    def lin(n_in, n_out):
+        return torch.nn.utils.skip_init(nn.Linear, n_in, n_out)
+
     net = nn.Sequential(
-        torch.nn.utils.skip_init(nn.Linear, 6, 5),
-        nn.Tanh(),
-        torch.nn.utils.skip_init(nn.Linear, 5, 5),
+        nn.Sequential(lin(6, 5), nn.Tanh()),
+        lin(5, 5),
         nn.ReLU(),
-        torch.nn.utils.skip_init(nn.Linear, 5, 2),
+        nn.Sequential(lin(5, 4), nn.ReLU(), lin(4, 2)),
     )
     with torch.no_grad():
         for prm in net.parameters():
@@ -27,8 +31,10 @@ def _penalty_net(seed):
 
 def ex1(my_l2_penalty):
     net = _penalty_net(1041)
-    Ws = [m.weight.detach() for m in net if isinstance(m, nn.Linear)]
-    bs = [m.bias.detach() for m in net if isinstance(m, nn.Linear)]
+    prm = {name: p.detach() for name, p in net.named_parameters()}
+    layers = ("0.0", "1", "3.0", "3.2")  # the nn.Linear layers, in net.modules() order
+    Ws = [prm[f"{k}.weight"] for k in layers]
+    bs = [prm[f"{k}.bias"] for k in layers]
     sq_w = sum(torch.linalg.matrix_norm(W) ** 2 for W in Ws)  # Frobenius norms, squared
     sq_b = sum(torch.linalg.vector_norm(b) ** 2 for b in bs)
     norms = sum(torch.linalg.matrix_norm(W) for W in Ws)
@@ -76,6 +82,11 @@ def ex1(my_l2_penalty):
                 "that sums |w|, the L1 penalty: square the weights instead (and halve)",
             ),
             (
+                Ws[1].pow(2).sum() / 2,
+                "only the top-level layers: `for m in net` (or net.children()) does not look inside the nested "
+                "nn.Sequential; net.modules() visits every module, nested ones included",
+            ),
+            (
                 Ws[0].pow(2).sum() / 2,
                 "only the first layer's weights: add up every nn.Linear of the network",
             ),
@@ -93,7 +104,8 @@ def ex1(my_l2_penalty):
                 "a mean over the weights, not a sum: add up every squared entry",
             ),
         ],
-        hint="half the sum of the squares of every weight entry, over all the nn.Linear layers; biases not included",
+        hint="half the sum of the squares of every weight entry, over all the nn.Linear layers (nested ones "
+        "too); biases not included",
     )
 
 
@@ -163,6 +175,14 @@ def ex4(my_sgd_weight_decay_step):
             (
                 w - lr * grad - wd * w,
                 "the decay is not scaled by the learning rate: a step multiplies w by 1 - lr * wd, not by 1 - wd",
+            ),
+            (
+                (1 - lr) * w - lr * grad,
+                "wd is forgotten in the decay: a step multiplies w by 1 - lr * wd, not by 1 - lr",
+            ),
+            (
+                (1 - lr * wd * wd) * w - lr * grad,
+                "wd is used twice (lr * wd * wd): weight_decay=wd adds wd * w to the gradient, once",
             ),
             (
                 w - lr * (grad - wd * w),

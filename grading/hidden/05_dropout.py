@@ -14,15 +14,23 @@ import d2lnotes as dn
 
 
 def _dropout_stats(fn, X, p, seed):
-    """The public check's 8 numbers: fraction zeroed; mean out / X over the kept entries; fraction of rows,
+    """The public check's 11 numbers: fraction zeroed; mean out / X over the kept entries; fraction of rows,
     then of columns, all dropped or all kept; max |fn(X, 0) - X|; max |fn(X, 1)|; same seed -> same output;
-    float16 in -> float16 out."""
+    float16 in -> float16 out; two calls in a row with one generator -> different masks; two seeds ->
+    different masks; PyTorch's global random state left as it was."""
+    rng_state = torch.random.get_rng_state()
 
-    def call(Xin, q, s):
+    def call(Xin, q, s, first=False):
+        gen = s if isinstance(s, torch.Generator) else torch.Generator().manual_seed(s)
         try:
-            out = fn(Xin.clone(), q, torch.Generator().manual_seed(s))
+            out = fn(Xin.clone(), q, gen)
         except ZeroDivisionError:
             return torch.full(Xin.shape, float("nan"))
+        if out is None and not first:
+            raise dn.ExerciseFeedback(
+                f"my_dropout (hidden inputs): my_dropout(X, {q}, generator) returned None: return a tensor "
+                "for every p in [0, 1], on every call"
+            )
         if out is not None and (not isinstance(out, torch.Tensor) or out.shape != Xin.shape):
             raise dn.ExerciseFeedback(
                 f"my_dropout (hidden inputs): my_dropout(X, {q}, generator) returned {type(out).__name__} "
@@ -30,18 +38,15 @@ def _dropout_stats(fn, X, p, seed):
             )
         return out
 
-    out = call(X, p, seed)
+    out = call(X, p, seed, first=True)
     if out is None:
         return None
-    small, outs = X[:10, :10], {}
-    for q in (0.0, 1.0):
-        outs[q] = call(small, q, seed + 1)
-        if outs[q] is None:
-            raise dn.ExerciseFeedback(
-                f"my_dropout (hidden inputs): my_dropout(X, {q}, generator) returned None: handle every p in [0, 1]"
-            )
+    small = X[:10, :10]
+    outs = {q: call(small, q, seed + 1) for q in (0.0, 1.0)}
     dropped = out == 0
-    return [
+    one_gen = torch.Generator().manual_seed(seed + 4)
+    in_a_row = [call(X, p, one_gen) == 0 for _ in range(2)]
+    stats = [
         dropped.float().mean().item(),
         (out[~dropped] / X[~dropped]).mean().item(),
         (dropped.all(1) | ~dropped.any(1)).float().mean().item(),
@@ -50,7 +55,12 @@ def _dropout_stats(fn, X, p, seed):
         outs[1.0].abs().max().item(),
         float(torch.equal(call(X, p, seed + 2), call(X, p, seed + 2))),
         float(call(small.half(), p, seed + 3).dtype == torch.float16),
+        float(not torch.equal(*in_a_row)),
+        float(not torch.equal(call(X, p, seed + 5) == 0, call(X, p, seed + 6) == 0)),
+        float(torch.equal(torch.random.get_rng_state(), rng_state)),
     ]
+    torch.random.set_rng_state(rng_state)  # undo whatever fn did to the global generator
+    return stats
 
 
 def ex1(my_dropout):
@@ -60,7 +70,7 @@ def ex1(my_dropout):
     p = 0.6
     dn.check_answer(
         _dropout_stats(my_dropout, X, p, 11),
-        [p, 1 / (1 - p), 0, 0, 0, 0, 1, 1],
+        [p, 1 / (1 - p), 0, 0, 0, 0, 1, 1, 1, 1, 1],
         name="my_dropout (hidden inputs)",
         rtol=0,
         atol=0.01,
@@ -114,6 +124,22 @@ def ex1(my_dropout):
                 "generator=generator, not from PyTorch's global generator",
             ),
             (
+                lambda a: a[10] == 0 and (a[8] == 0 or a[9] == 0),
+                "every call gives the same mask, and PyTorch's global random state is reset: you reseed the "
+                "global generator (torch.manual_seed) inside my_dropout; draw from generator and never reseed",
+            ),
+            (
+                lambda a: a[8] == 0 or a[9] == 0,
+                "every call gives the same mask, whatever the generator's seed or state: you reseed the generator "
+                "(generator.manual_seed) or make a new one inside my_dropout; draw from the generator passed in, "
+                "as it is, so that each call continues its stream",
+            ),
+            (
+                lambda a: a[10] == 0,
+                "PyTorch's global random state changed: my_dropout draws from (or reseeds) the global generator; "
+                "draw only from the generator passed in",
+            ),
+            (
                 lambda a: a[7] == 0,
                 "a float16 X comes back in another dtype: make the mask in X's dtype (.to(X.dtype)), as §1's "
                 "dropout_layer does",
@@ -125,15 +151,20 @@ def ex1(my_dropout):
 
 
 def _mode_stats(layer_class, X, p, seed):
-    """After net.train(): fraction zeroed, mean out / X over the kept entries; after net.eval(): the same two.
-    The layer sits between two other modules, so train()/eval() reach it through the container."""
+    """After net.train(): fraction zeroed, mean out / X over the kept entries; after net.eval(): the same two;
+    a second training-mode call -> another mask; PyTorch's global random state left as it was.  The layer sits
+    between two other modules, so train()/eval() reach it through the container."""
+    rng_state = torch.random.get_rng_state()
     net = nn.Sequential(
         nn.Identity(), layer_class(p, torch.Generator().manual_seed(seed)), nn.Identity()
     )
     net.train()
     out_train = net(X.clone())
+    out_again = net(X.clone())
     net.eval()
     out_eval = net(X.clone())
+    untouched = float(torch.equal(torch.random.get_rng_state(), rng_state))
+    torch.random.set_rng_state(rng_state)  # undo whatever the layer did to the global generator
     if out_train is None and out_eval is None:
         return None
     stats = []
@@ -145,7 +176,10 @@ def _mode_stats(layer_class, X, p, seed):
             )
         zero = out == 0
         stats += [zero.float().mean().item(), (out[~zero] / X[~zero]).mean().item()]
-    return stats
+    new_mask = isinstance(out_again, torch.Tensor) and not torch.equal(
+        out_again == 0, out_train == 0
+    )
+    return stats + [float(new_mask), untouched]
 
 
 def ex2(MyDropout):
@@ -154,7 +188,7 @@ def ex2(MyDropout):
     p = 0.25
     dn.check_answer(
         _mode_stats(MyDropout, X, p, 12),
-        [p, 1 / (1 - p), 0, 1],
+        [p, 1 / (1 - p), 0, 1, 1, 1],
         name="MyDropout (hidden inputs)",
         rtol=0,
         atol=0.01,
@@ -198,6 +232,16 @@ def ex2(MyDropout):
             (
                 lambda a: abs(a[1] - 1) < 0.01,
                 "in training mode the kept entries are not rescaled: divide them by 1 - p",
+            ),
+            (
+                lambda a: a[5] == 0,
+                "it draws from PyTorch's global generator (the global random state changed): draw the mask with "
+                "generator=self.generator, the generator the layer was built with",
+            ),
+            (
+                lambda a: a[4] == 0,
+                "two training-mode calls gave the same mask: draw a new mask from self.generator in every forward "
+                "(don't store one mask and reuse it, don't reseed the generator)",
             ),
         ],
         hint="if self.training: inverted dropout (0 with probability p, x / (1 - p) otherwise); else: X as it is",

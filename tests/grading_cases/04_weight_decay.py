@@ -32,6 +32,17 @@ MISTAKES = {
         ),
         (_PEN + "    return sum(m.weight.abs().sum() for m in linears) / 2", "the L1 penalty"),
         (_PEN + "    return sum(m.weight.abs().sum() for m in linears)", "the L1 penalty"),
+        (
+            "def my_l2_penalty(net):\n"
+            "    return sum(m.weight.pow(2).sum() for m in net if isinstance(m, nn.Linear)) / 2",
+            "only the top-level layers",
+        ),
+        (
+            "def my_l2_penalty(net):\n"
+            "    linears = [m for m in net.children() if isinstance(m, nn.Linear)]\n"
+            "    return sum(m.weight.pow(2).sum() for m in linears) / 2",
+            "only the top-level layers",
+        ),
         (_PEN + "    return linears[0].weight.pow(2).sum() / 2", "only the first layer's weights"),
         (
             _PEN
@@ -73,6 +84,8 @@ MISTAKES = {
         (_STEP + "    return w - lr * (grad + wd / 2 * w)", "half too small"),
         (_STEP + "    return w - lr * (grad + 2 * wd * w)", "twice too large"),
         (_STEP + "    return (1 - wd) * w - lr * grad", "not scaled by the learning rate"),
+        (_STEP + "    return (1 - lr) * w - lr * grad", "wd is forgotten"),
+        (_STEP + "    return (1 - lr * wd * wd) * w - lr * grad", "wd is used twice"),
         (_STEP + "    return w - lr * (grad - wd * w)", "wrong sign"),
         (_STEP + "    return w + lr * (grad + wd * w)", "goes uphill"),
         (_STEP + "    return w - lr * (grad + wd * grad)", "decayed the gradient"),

@@ -70,6 +70,29 @@ MISTAKES = {
             "not from PyTorch's global generator",
         ),
         (
+            _DROP + "    torch.manual_seed(0)\n"
+            "    keep = (torch.rand(X.shape) > p).to(X.dtype)\n"
+            "    return keep * X / (1 - p)",
+            "you reseed the global generator (torch.manual_seed)",
+        ),
+        (
+            _DROP + "    generator.manual_seed(0)\n"
+            "    keep = (torch.rand(X.shape, generator=generator) > p).to(X.dtype)\n"
+            "    return keep * X / (1 - p)",
+            "you reseed the generator (generator.manual_seed) or make a new one",
+        ),
+        (
+            _DROP
+            + "    keep = (torch.rand(X.shape, generator=torch.Generator()) > p).to(X.dtype)\n"
+            "    return keep * X / (1 - p)",
+            "you reseed the generator (generator.manual_seed) or make a new one",
+        ),
+        (
+            _KEEP + "    torch.rand(1)  # a stray draw from the global generator\n"
+            "    return keep * X / (1 - p)",
+            "PyTorch's global random state changed",
+        ),
+        (
             _DROP + "    keep = (torch.rand(X.shape, generator=generator) > p).float()\n"
             "    return keep * X / (1 - p)",
             "a float16 X comes back in another dtype",
@@ -134,6 +157,25 @@ MISTAKES = {
             _MODULE + "        if not self.training:\n            return X\n"
             "        return (torch.rand(X.shape, generator=self.generator) > self.p).to(X.dtype) * X",
             "kept entries are not rescaled",
+        ),
+        (
+            _MODULE + "        if not self.training:\n            return X\n"
+            "        keep = (torch.rand(X.shape) > self.p).to(X.dtype)\n"
+            "        return keep * X / (1 - self.p)",
+            "it draws from PyTorch's global generator",
+        ),
+        (
+            _MODULE + "        if not self.training:\n            return X\n"
+            "        if not hasattr(self, 'mask'):\n"
+            "            self.mask = (torch.rand(X.shape, generator=self.generator) > self.p).to(X.dtype)\n"
+            "        return self.mask * X / (1 - self.p)",
+            "two training-mode calls gave the same mask",
+        ),
+        (
+            _MODULE + "        if not self.training:\n            return X\n"
+            "        self.generator.manual_seed(0)\n"
+            "        return self.drop(X)",
+            "two training-mode calls gave the same mask",
         ),
     ],
 }
