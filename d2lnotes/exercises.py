@@ -64,6 +64,7 @@ def check_answer(
     if answer is Ellipsis or answer is None:
         raise ExerciseFeedback(
             f"{name}: not answered yet -- replace the `...` with your answer."
+            + (_NONE if answer is None else "")
             + (f" Hint: {hint}" if hint else "")
         )
     try:
@@ -102,6 +103,9 @@ def check_answer(
         bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
         detail = f"{int(bad.sum())} of {bad.size} entries are off"
     raise ExerciseFeedback(f"{name}: not quite -- {detail}." + (f" Hint: {hint}" if hint else ""))
+
+
+_NONE = " (If you did, your code gave None: is a `return` missing?)"
 
 
 def _percent(fraction: float) -> str:

@@ -90,3 +90,15 @@ def test_check_answer_takes_a_list_holding_a_tensor_that_requires_grad(capsys):
 def test_a_non_finite_answer_still_gets_the_hint():
     with pytest.raises(dn.ExerciseFeedback, match="NaN or inf.*Hint: subtract the maximum"):
         dn.check_answer([float("nan"), 1.0], [0.5, 1.0], hint="subtract the maximum")
+
+
+def test_none_answer_suggests_a_missing_return():
+    import pytest
+
+    from d2lnotes import ExerciseFeedback, check_answer
+
+    with pytest.raises(ExerciseFeedback, match="not answered yet.*is a `return` missing"):
+        check_answer(None, 1.0, name="f(x)")
+    with pytest.raises(ExerciseFeedback) as info:
+        check_answer(..., 1.0, name="f(x)")
+    assert "return" not in str(info.value)

@@ -13,7 +13,9 @@ import copy
 import csv
 import hashlib
 import importlib.util
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -27,6 +29,7 @@ import grade  # noqa: E402
 
 STEM = "06_backprop"
 NOTEBOOK = ROOT / "notebooks" / f"{STEM}.ipynb"
+LEFTOVER = 987653  # a sleep the sleeper starts in a session of its own
 TIMEOUT = 75  # seconds per notebook; a graded chapter-6 notebook takes about 20 s here
 
 
@@ -63,6 +66,7 @@ def graded(tmp_path_factory):
     student = nbtools.student_version(original)
     n = len(solutions)
     submissions = tmp_path_factory.mktemp("submissions")
+    where = tmp_path_factory.mktemp("rogue") / "cwd.txt"
 
     def hand_in(name: str, nb=None, raw: str | None = None) -> Path:
         folder = submissions / name
@@ -87,8 +91,15 @@ def graded(tmp_path_factory):
     hand_in("not_a_notebook", raw='["this is JSON, but not a notebook"]')
     expected["not_a_notebook"] = [0.0] * n
 
-    sleeper = _answers(student, solutions)
-    sleeper.cells.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(10**6)"))
+    sleeper = _answers(student, solutions)  # and leaves a process of its own running
+    sleeper.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            "import subprocess, time\n"
+            f"subprocess.Popen(['sleep', '{LEFTOVER}'], start_new_session=True)\n"
+            "time.sleep(10**6)"
+        ),
+    )
     hand_in("sleeper", sleeper)
     expected["sleeper"] = [0.0] * n
 
@@ -107,13 +118,37 @@ def graded(tmp_path_factory):
             "    try:\n"
             "        Path(target).write_text('overwritten')\n"
             "    except OSError:\n"
-            "        pass"
+            "        pass\n"
+            f"Path({str(where)!r}).write_text(str(Path.cwd()))"
         ),
     )
     hand_in("rogue", rogue)
     expected["rogue"] = [1.0] * n
 
+    cheater = copy.deepcopy(student)  # answers nothing, makes every check pass
+    cheater.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            "import d2lnotes as dn, d2lnotes.exercises, d2lnotes.gradcheck\n"
+            "def _pass(*args, **kwargs):\n"
+            "    print('Correct')\n"
+            "dn.check_answer = dn.check_choice = _pass\n"
+            "d2lnotes.exercises.check_answer = d2lnotes.exercises.check_choice = _pass\n"
+            "d2lnotes.gradcheck.GradReport.ok = property(lambda self: True)"
+        ),
+    )
+    hand_in("cheater", cheater)
+    expected["cheater"] = [0.0] * n
+
+    dup = _answers(student, solutions)  # a copied stub cell (it keeps its tag) changes nothing
+    first = next(i for i, c in enumerate(dup.cells) if "exercise" in nbtools.cell_tags(c))
+    dup.cells.insert(first, copy.deepcopy(dup.cells[first]))
+    dup.cells[first].id = "copied-stub"
+    hand_in("dup", dup)
+    expected["dup"] = [1.0] * n
+
     protected = [ROOT / "README.md", ROOT / "d2lnotes" / "__init__.py", NOTEBOOK]
+    scratch_before = set(Path(tempfile.gettempdir()).glob("d2lnotes-grading-*"))
     before = {p: _sha(p) for p in protected}
     out = tmp_path_factory.mktemp("grades")
     grade.grade_class(
@@ -128,12 +163,17 @@ def graded(tmp_path_factory):
     )
     with (out / "grades.csv").open() as f:
         rows = list(csv.DictReader(f))
+    leftover = subprocess.run(["pgrep", "-f", f"sleep {LEFTOVER}"], capture_output=True, text=True)
     return {
         "rows": {r["student"]: r for r in rows},
         "expected": expected,
         "n": n,
         "out": out,
         "report": (out / "report.txt").read_text(),
+        "rogue_cwd": Path(where.read_text()),
+        "submissions": submissions,
+        "leftover_processes": leftover.stdout.split(),
+        "new_scratch": set(Path(tempfile.gettempdir()).glob("d2lnotes-grading-*")) - scratch_before,
         "protected": {p: (before[p], _sha(p)) for p in protected},
     }
 
@@ -165,8 +205,22 @@ def test_the_report_names_each_problem(graded):
 
 
 def test_nothing_outside_the_scratch_folders_changed(graded):
+    # a notebook runs in a scratch folder outside the repository and the submissions folder, so
+    # relative paths ("../README.md", "../alice/...") land there; the folder is gone afterwards
+    cwd = graded["rogue_cwd"]
+    assert ROOT not in cwd.parents and graded["submissions"] not in cwd.parents, cwd
+    assert not cwd.exists()
     for path, (before, after) in graded["protected"].items():
         assert before == after, f"{path} was changed by a submission"
+    assert not graded["new_scratch"], "scratch folders left behind"
+    assert not graded["leftover_processes"], "a process the sleeper started is still running"
+
+
+def test_tampering_with_the_checks_is_caught_and_reported(graded):
+    report = graded["report"]
+    assert "cheater/06_backprop.ipynb: 06.1: tampering: the notebook replaced" in report
+    feedback = (graded["out"] / "feedback" / "cheater.md").read_text()
+    assert "tampering:" in feedback
 
 
 def test_feedback_speaks_in_the_checks_own_words(graded):
@@ -214,3 +268,45 @@ def test_autograder_zip_is_complete_and_atomic(tmp_path):
     assert names == {"otter_config.json", *(f"tests/ex{e.number}.py" for e in exercises)}
     assert not list(tmp_path.glob("*.tmp"))
     assert any(e.hidden for e in exercises)
+
+
+def test_one_notebook_cannot_change_a_later_students_grade(tmp_path):
+    """Graded one at a time (the default), a notebook that overwrites every scratch copy it can find
+    and leaves a process behind to keep doing so cannot touch the next student's copy: that copy
+    is written only when its own run starts, and the attacker's processes are killed first."""
+    original = nbformat.read(NOTEBOOK, 4)
+    student = nbtools.student_version(original)
+    solutions = {
+        k: original.cells[i + 1].source
+        for k, i in enumerate(
+            (i for i, c in enumerate(original.cells) if "exercise" in nbtools.cell_tags(c)), start=1
+        )
+    }
+    attack = (
+        "import glob, subprocess\n"
+        "from pathlib import Path\n"
+        "pattern = '/tmp/d2lnotes-grading-*/*.ipynb'\n"
+        "for f in glob.glob(pattern):\n"
+        "    Path(f).write_text('overwritten')\n"
+        "loop = 'while true; do for f in ' + pattern + '; do echo x > $f; done; sleep 0.1; done'\n"
+        "subprocess.Popen(['bash', '-c', loop], start_new_session=True)"
+    )
+    attacker = _answers(student, solutions)
+    attacker.cells.insert(3, nbformat.v4.new_code_cell(attack))
+    victim = _answers(student, solutions)
+    for name, nb in (("attacker", attacker), ("zoe", victim)):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "class" / name / NOTEBOOK.name)
+    students = grade.grade_class(
+        tmp_path / "class",
+        tmp_path / "out",
+        notebooks=[NOTEBOOK],
+        hidden_dir=ROOT / "grading" / "hidden",
+        timeout=TIMEOUT,
+        memory_gb=8,
+        log=lambda *_: None,
+    )
+    scores = {s.name: sum(s.scores.values()) for s in students}
+    assert scores == {"attacker": len(solutions), "zoe": len(solutions)}, scores
+    loops = subprocess.run(["pgrep", "-f", "d2lnotes-grading-"], capture_output=True, text=True)
+    assert not loops.stdout.split(), "the attacker's loop is still running"
