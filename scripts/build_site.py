@@ -29,7 +29,9 @@ from pathlib import Path
 
 import nbformat
 
-from d2lnotes import nbtools
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import slides  # noqa: E402  (scripts/slides.py: the slides' layout)
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "site"
@@ -115,41 +117,6 @@ def publish(tmp: Path, final: Path) -> None:
 
 # ---------------------------------------------------------------------------- slides
 
-HEADING = re.compile(r"\s*(#{1,6})\s")  # a markdown cell that opens with a heading
-
-
-def slide_types(nb) -> None:
-    """Give every cell a reveal.js slide type, keeping any the author set by hand.
-
-    A level-1 or level-2 heading starts a slide, a level-3 heading or an exercise a sub-slide
-    (below it), prose that follows code a sub-slide, and a reference solution is a fragment:
-    it appears on the next click.
-    """
-    previous = None
-    for cell in nb.cells:
-        meta = cell.metadata.setdefault("slideshow", {})
-        if "slide_type" not in meta:
-            tags = nbtools.cell_tags(cell)
-            first = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
-            if first and len(first.group(1)) <= 2:
-                kind = "slide"
-            elif first or cell.source.lstrip().startswith("**Exercise"):
-                kind = "subslide"
-            elif "solution" in tags:
-                kind = "fragment"
-            elif cell.cell_type == "markdown" and previous == "code":
-                kind = "subslide"
-            else:
-                kind = "-"
-            meta["slide_type"] = kind
-        previous = cell.cell_type
-
-
-SLIDES_TEMPLATE = """{%- extends 'reveal/index.html.j2' -%}
-{#- nbconvert's reveal template always imports mermaid from a CDN; no notebook here uses it. -#}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-"""
-
 
 def build_slides(notebooks: list[Path], final: Path) -> None:
     from nbconvert import SlidesExporter
@@ -162,7 +129,7 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
     copy_widget_fonts(out)
     template_dir = out / ".template"
     (template_dir / "d2lnotes_reveal").mkdir(parents=True)
-    (template_dir / "d2lnotes_reveal" / "index.html.j2").write_text(SLIDES_TEMPLATE)
+    (template_dir / "d2lnotes_reveal" / "index.html.j2").write_text(slides.TEMPLATE)
     (template_dir / "d2lnotes_reveal" / "conf.json").write_text(
         json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}})
     )
@@ -171,7 +138,10 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
     c.SlidesExporter.template_name = "d2lnotes_reveal"
     c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
     c.SlidesExporter.reveal_theme = "white"  # other themes load Google Fonts
-    c.SlidesExporter.reveal_scroll = True  # long cells scroll instead of being cut off
+    # Nothing scrolls: slides.layout packs every slide to fit (the browser tests check it).
+    c.SlidesExporter.reveal_scroll = False
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_input_tags = {slides.OUTPUT_ONLY}
     c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.font_awesome_url = "vendor/font-awesome/css/font-awesome.css"
     c.SlidesExporter.jquery_url = "vendor/jquery.min.js"
@@ -180,8 +150,7 @@ def build_slides(notebooks: list[Path], final: Path) -> None:
     c.SlidesExporter.widget_renderer_url = "vendor/embed-amd.js"
     exporter = SlidesExporter(config=c)
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
-        slide_types(nb)
+        nb = slides.layout(nbformat.read(path, as_version=4))
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         (out / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
         print(f"slides: {path.stem}.slides.html", flush=True)

@@ -11,11 +11,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_site  # noqa: E402
+import slides  # noqa: E402
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_slide_types_follow_headings_and_keep_the_authors_choice():
+def _kinds(nb):
+    return [(c.cell_type, c.metadata["slideshow"]["slide_type"], c.source[:12]) for c in nb.cells]
+
+
+def test_slides_follow_headings_exercises_and_the_authors_choice():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Title\n\ntext"),
@@ -28,21 +33,110 @@ def test_slide_types_follow_headings_and_keep_the_authors_choice():
         nbformat.v4.new_code_cell("answer = ...", metadata={"tags": ["exercise"]}),
         nbformat.v4.new_code_cell("answer = 2", metadata={"tags": ["solution"]}),
         nbformat.v4.new_code_cell("y = 2", metadata={"slideshow": {"slide_type": "skip"}}),
+        nbformat.v4.new_markdown_cell("z", metadata={"slideshow": {"slide_type": "subslide"}}),
     ]
-    build_site.slide_types(nb)
-    kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
-    assert kinds == [
-        "slide",
-        "-",
-        "subslide",
-        "slide",
-        "-",
-        "subslide",
-        "subslide",
-        "-",
-        "fragment",
-        "skip",
+    laid_out = slides.layout(nb)
+    assert _kinds(laid_out) == [
+        ("markdown", "slide", "# Title"),
+        ("markdown", "-", "text"),
+        ("code", "-", "x = 1"),
+        ("markdown", "subslide", "Prose after "),
+        ("markdown", "slide", "## 1. Sectio"),
+        ("markdown", "-", "#hashtag is "),
+        ("markdown", "subslide", "### A detail"),
+        ("markdown", "subslide", "**Exercise 1"),
+        ("code", "-", "answer = ..."),
+        ("code", "fragment", "answer = 2"),
+        ("markdown", "subslide", "z"),
     ]
+    assert [c.source for c in nb.cells][0] == "# Title\n\ntext", (
+        "the notebook itself is not changed"
+    )
+
+
+def test_slides_split_long_code_and_keep_each_slide_under_the_budget():
+    lines = ["def f():"] + [f"    value_{i} = {i}" for i in range(99)]
+    lines[20] = ""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Code"),
+        nbformat.v4.new_code_cell("\n".join(lines)),
+    ]
+    laid_out = slides.layout(nb)
+    code = [c for c in laid_out.cells if c.cell_type == "code"]
+    assert "\n".join(c.source for c in code) == "\n".join(lines), "nothing lost or reordered"
+    assert all(len(c.source.splitlines()) <= slides.CODE_LINES for c in code)
+    assert code[0].source.splitlines()[-1] == "    value_18 = 18", "cut at the blank line"
+    heights, used = [], 0.0
+    for c in laid_out.cells:
+        if c.metadata["slideshow"]["slide_type"] in ("slide", "subslide"):
+            heights.append(used)
+            used = 0.0
+        used += (
+            slides.code_height(c.source)
+            if c.cell_type == "code"
+            else slides.markdown_height(c.source)
+        )
+    heights.append(used)
+    assert max(heights) <= slides.BUDGET
+
+
+def test_long_prose_shows_its_first_sentence_and_goes_whole_to_the_notes():
+    long = (
+        "Weight decay shrinks every weight towards zero. " + "It does so at each step. " * 30
+    ).strip()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"## A\n\n{long}\n\nShort $a. B$ stays.")]
+    laid_out = slides.layout(nb)
+    shown = [c.source for c in laid_out.cells if c.metadata["slideshow"]["slide_type"] != "notes"]
+    notes = [c.source for c in laid_out.cells if c.metadata["slideshow"]["slide_type"] == "notes"]
+    assert shown[1].startswith("Weight decay shrinks every weight towards zero.") and shown[
+        1
+    ].endswith(" …")
+    assert len(shown[1]) <= slides.PROSE_CHARS + 2
+    assert shown[2] == "Short $a. B$ stays."
+    assert notes == [nb.cells[0].source]
+    assert (
+        slides.shorten("See e.g. The Book here. " + "Xx " * 200) == "See e.g. The Book here. …"
+    ), "e.g. ends no sentence"
+
+
+def test_outputs_get_their_own_pieces_and_long_text_is_cut():
+    out = nbformat.v4.new_output(
+        "stream", name="stdout", text="".join(f"line {i}\n" for i in range(40))
+    )
+    err = nbformat.v4.new_output("stream", name="stderr", text="progress\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(...)", outputs=[out, err])]
+    laid_out = slides.layout(nb)
+    assert [c.source for c in laid_out.cells] == ["print(...)", ""]
+    only = laid_out.cells[1]
+    assert slides.OUTPUT_ONLY in only.metadata["tags"]
+    text = only.outputs[0].text.splitlines()
+    assert len(text) == slides.OUTPUT_LINES + 1 and text[-1] == "… 28 more lines in the notebook"
+    assert out.text.count("\n") == 40, "the notebook's own output is not changed"
+
+
+def test_figure_heights_come_from_the_png_header():
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(4, 2), dpi=100)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode()
+    assert slides.png_size(data) == (400, 200)
+    assert slides.figure_height(data) == 200
+    with pytest.raises(ValueError, match="not a PNG"):
+        slides.png_size(base64.b64encode(b"GIF89a" + bytes(40)).decode())
+
+
+def test_an_empty_notebook_has_no_slides():
+    with pytest.raises(ValueError, match="nothing to show"):
+        slides.layout(nbformat.v4.new_notebook())
 
 
 def test_the_site_lists_every_chapter_once():
