@@ -1,8 +1,8 @@
 # d2lnotes — two commands do everything:  make lab   and   make test
 # Other targets: make notebooks (re-execute and re-save every notebook), make test-notebooks (nbval,
 # this machine's numerical path only), make test-portable (nbval under several simulated machines),
-# make site, make slides, make student, make grade, make e2e, make screenshots, make lint, make test-gpu (the
-# notebooks on CUDA), make clean.
+# make site, make slides, make colab, make student, make grade, make e2e, make screenshots, make lint,
+# make test-gpu (the notebooks on CUDA), make clean.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -25,7 +25,7 @@ LAB_DIR ?= notebooks
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student grade screenshots test-gpu install clean
+.PHONY: colab check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student grade screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -100,6 +100,11 @@ screenshots: site
 DEVICE ?= cpu
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --device $(DEVICE)
+
+# The Colab set-up cell at the top of every notebook, from [tool.d2lnotes] in pyproject.toml
+# (README, "Launching a chapter on Colab"); a test fails while any notebook's cell is stale.
+colab: $(STAMP)
+	$(BIN)/python scripts/colab.py $(NOTEBOOKS)
 
 # The student edition: solution cells removed, exercise and check outputs cleared.
 student: $(STAMP)

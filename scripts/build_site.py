@@ -28,9 +28,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import colab  # noqa: E402  (scripts/colab.py: the repository setting)
 import slides  # noqa: E402  (scripts/slides.py: the slides' layout)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,13 +275,43 @@ def notebook_usage() -> dict[str, list[str]]:
     return usage
 
 
-def build_site(notebooks: list[Path], final: Path) -> None:
+def site_config(repository: str, branch: str) -> dict:
+    """The book's ``_config.yml`` for a repository setting: with a repository URL, a "launch on
+    Colab" button on every chapter page (the notebook as committed on ``branch``), a repository
+    button and an "open issue" button naming the page; without one, none of them."""
+    config = yaml.safe_load((SITE_SRC / "_config.yml").read_text())
+    if repository:
+        config["repository"] = {"url": repository, "branch": branch, "path_to_book": ""}
+        config["html"] |= {"use_repository_button": True, "use_issues_button": True}
+        config["launch_buttons"] |= {"colab_url": "https://colab.research.google.com"}
+        # sphinx.config's html_theme_options replaces what Jupyter Book derives from the keys
+        # above, so the theme gets them there too
+        config["sphinx"]["config"]["html_theme_options"] |= {
+            "repository_url": repository,
+            "repository_branch": branch,
+            "path_to_docs": "",
+            "use_repository_button": True,
+            "use_issues_button": True,
+            "launch_buttons": {
+                "notebook_interface": config["launch_buttons"]["notebook_interface"],
+                "colab_url": "https://colab.research.google.com",
+            },
+        }
+    return config
+
+
+def build_site(notebooks: list[Path], final: Path, setting: tuple[str, str] | None = None) -> None:
+    """``setting``: (repository URL, branch); default: ``[tool.d2lnotes]`` in pyproject.toml."""
+    repository, branch = setting if setting is not None else colab.setting()
     ensure_node_modules()
-    staging = BUILD / "site-src"  # the book's sources: config, pages, vendored JS
+    staging = final.with_name(final.name + ".src")  # the book's sources: config, pages, vendored JS
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml", "intro.md"):
+    for name in ("_toc.yml", "intro.md"):
         shutil.copy2(SITE_SRC / name, staging / name)
+    (staging / "_config.yml").write_text(
+        yaml.safe_dump(site_config(repository, branch), sort_keys=False)
+    )
     (staging / "api.md").write_text(api_markdown())
     (staging / "notebooks").mkdir()
     for path in notebooks:

@@ -313,3 +313,45 @@ def test_the_taught_in_check_rejects_wrong_refs():
         "Res.\n\nTaught in: made by dn.f (see that helper).",
     ):
         assert check(wrong, "report"), wrong
+
+
+def test_the_site_config_has_launch_and_issue_buttons_only_with_a_repository():
+    plain = build_site.site_config("", "main")
+    assert "repository" not in plain and plain["launch_buttons"]["colab_url"] == ""
+    assert not plain["html"]["use_issues_button"]
+    configured = build_site.site_config("https://github.com/o/d2lnotes", "dev")
+    assert configured["repository"] == {
+        "url": "https://github.com/o/d2lnotes",
+        "branch": "dev",
+        "path_to_book": "",
+    }
+    assert configured["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert configured["html"]["use_issues_button"] and configured["html"]["use_repository_button"]
+    theme = configured["sphinx"]["config"]["html_theme_options"]
+    assert (
+        theme["repository_url"] == "https://github.com/o/d2lnotes"
+        and theme["repository_branch"] == "dev"
+    )
+    assert theme["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert theme["search_bar_text"], "the site's own theme options are kept"
+    assert "repository_url" not in plain["sphinx"]["config"]["html_theme_options"]
+
+
+def test_a_built_site_has_the_buttons_a_repository_asks_for(tmp_path):
+    """The whole site built for real (jupyter-book, about a minute) with a repository set: every
+    chapter page's Colab button opens that notebook as committed on the branch, and its issue
+    button names the page. (The browser tests check the default build, which has neither.)"""
+    out = tmp_path / "site"
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    build_site.build_site(notebooks, out, ("https://github.com/o/d2lnotes", "main"))
+    for path in notebooks:
+        page = (out / "notebooks" / f"{path.stem}.html").read_text()
+        colab = (
+            f"https://colab.research.google.com/github/o/d2lnotes/blob/main/notebooks/{path.name}"
+        )
+        assert colab in page, f"no Colab button on {path.stem}"
+        issue = page.split("https://github.com/o/d2lnotes/issues/new?title=")
+        assert len(issue) > 1 and f"{path.stem}.html" in issue[1][:150], (
+            f"no issue link on {path.stem}"
+        )
+    assert not list(tmp_path.glob("*.src")) and not list(tmp_path.glob("*.partial")), "no leftovers"

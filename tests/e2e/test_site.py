@@ -68,6 +68,8 @@ def test_chapter_page(context, site_url, path):
     if path.stem.startswith("07"):
         page.locator("img").nth(4).scroll_into_view_if_needed()
         screenshot(page, "site-chapter")
+    html = page.content()  # no repository is set in this build: no launch or issue buttons
+    assert "colab.research.google.com" not in html and "issues/new" not in html
     assert context.request_log.external == [], "pages must not load anything from the internet"
     assert context.request_log.failed == []
 
