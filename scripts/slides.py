@@ -139,13 +139,18 @@ def markdown_blocks(source: str) -> list[str]:
     return [b for b in out if b.strip()] or [source]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z*`(\[$0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`(\[$])")
+MIN_SHOWN = 80  # a shortened paragraph keeps at least this many characters where it can
 
 
 def _outside_spans(text: str) -> list[int]:
     """Positions of sentence breaks that are not inside `code` or $math$."""
+    # a span's first character stays (a sentence may start with `code` or $math$)
     masked = re.sub(
-        r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", lambda m: "x" * len(m.group()), text, flags=re.S
+        r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$",
+        lambda m: m.group()[0] + "x" * (len(m.group()) - 1),
+        text,
+        flags=re.S,
     )
     masked = re.sub(
         r"\b(e\.g|i\.e|vs|cf|etc|Fig|Eq|Sec|approx)\.", lambda m: "x" * len(m.group()), masked
@@ -163,9 +168,11 @@ def shorten(paragraph: str, limit: int = PROSE_CHARS) -> str:
         return paragraph
     cut = breaks[0]
     for b in breaks:
-        if b <= limit:
+        if b <= limit or cut < MIN_SHOWN <= b <= 2 * limit:
             cut = b
-    if cut >= len(paragraph.rstrip()) - 1:
+        if b > limit and cut >= MIN_SHOWN:
+            break
+    if cut < MIN_SHOWN or cut >= len(paragraph.rstrip()) - 1:
         return paragraph
     return paragraph[:cut].rstrip() + " …"
 

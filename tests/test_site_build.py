@@ -96,9 +96,14 @@ def test_long_prose_shows_its_first_sentence_and_goes_whole_to_the_notes():
     assert len(shown[1]) <= slides.PROSE_CHARS + 2
     assert shown[2] == "Short $a. B$ stays."
     assert notes == [nb.cells[0].source]
-    assert (
-        slides.shorten("See e.g. The Book here. " + "Xx " * 200) == "See e.g. The Book here. …"
-    ), "e.g. ends no sentence"
+    first = "See e.g. The Book here, which says what it says, in a sentence long enough to show."
+    assert slides.shorten(f"{first} " + "Xx " * 200) == f"{first} …", "e.g. ends no sentence"
+    label = "The data: 1,000 examples, " + "x " * 200
+    assert slides.shorten(label) == label, "a colon ends no sentence; too short a start: all of it"
+    start = "A first sentence that is long enough to be shown on its own on a slide, surely enough."
+    assert slides.shorten(f"{start} `f(x)` then " + "y " * 200) == f"{start} …", (
+        "code may start one"
+    )
 
 
 def test_outputs_get_their_own_pieces_and_long_text_is_cut():
