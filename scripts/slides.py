@@ -244,6 +244,18 @@ def code_chunks(lines: list[str], most: int = CODE_LINES) -> list[list[str]]:
                     break
         chunks.append(lines[start:end])
         start = end
+    if len(chunks) >= 2 and len(chunks[-1]) < most // 3:  # no stray last lines on their own
+        pair = chunks[-2] + chunks[-1]
+        half = len(pair) // 2
+        cut = next(
+            (
+                c
+                for c in sorted(range(half // 2, len(pair)), key=lambda c: abs(c - half))
+                if not pair[c - 1].strip() or pair[c][:1] not in (" ", "\t", ")", "]", "}", "")
+            ),
+            half,
+        )
+        chunks[-2:] = [pair[:cut], pair[cut:]]
     return chunks or [[]]
 
 
@@ -272,6 +284,7 @@ class Piece:
     ):
         self.cell, self.height, self.starts = cell, height, starts
         self.sticky, self.fragment, self.notes = sticky, fragment, notes
+        self.code_of: str | None = None  # the cell id, for a run of a code cell's source
 
 
 def _new_id(cell, k: int) -> str:
@@ -311,6 +324,7 @@ def pieces_of(cell, starts: str | None) -> list[Piece]:
             piece_cell.metadata = copy.deepcopy(cell.metadata)
             piece_cell.execution_count = cell.get("execution_count")
             out.append(Piece(piece_cell, code_height(piece_cell.source), fragment=fragment))
+            out[-1].code_of = cell.get("id", "cell")
         for k, output in enumerate(cell.get("outputs", [])):
             if output.output_type == "stream" and output.name == "stderr":
                 continue
@@ -363,7 +377,7 @@ def layout(nb, budget: float = BUDGET):
         raise ValueError("the notebook has nothing to show on slides")
     pieces[0].starts = "slide"
 
-    cells, used, pending_notes = [], 0.0, []
+    cells, used, pending_notes, last_code_of = [], 0.0, [], None
     for i, piece in enumerate(pieces):
         glue = piece.height
         j = i
@@ -378,6 +392,10 @@ def layout(nb, budget: float = BUDGET):
             pending_notes = []
             used = 0.0
         used += piece.height
+        if kind is None and piece.code_of is not None and piece.code_of == last_code_of:
+            cells[-1].source += "\n" + piece.cell.source  # runs of one cell on one slide: one block
+            continue
+        last_code_of = piece.code_of
         if piece.fragment:
             kind = kind or "fragment"
             if kind != "fragment":

@@ -65,8 +65,10 @@ def test_slides_split_long_code_and_keep_each_slide_under_the_budget():
     laid_out = slides.layout(nb)
     code = [c for c in laid_out.cells if c.cell_type == "code"]
     assert "\n".join(c.source for c in code) == "\n".join(lines), "nothing lost or reordered"
-    assert all(len(c.source.splitlines()) <= slides.CODE_LINES for c in code)
-    assert code[0].source.splitlines()[-1] == "    value_18 = 18", "cut at the blank line"
+    runs = slides.code_chunks(lines)
+    assert all(len(run) <= slides.CODE_LINES for run in runs)
+    assert min(map(len, runs)) >= slides.CODE_LINES // 3, "no stray last lines on their own"
+    assert runs[0][-2:] == ["    value_18 = 18", ""], "cut at the blank line"
     heights, used = [], 0.0
     for c in laid_out.cells:
         if c.metadata["slideshow"]["slide_type"] in ("slide", "subslide"):
@@ -79,6 +81,14 @@ def test_slides_split_long_code_and_keep_each_slide_under_the_budget():
         )
     heights.append(used)
     assert max(heights) <= slides.BUDGET
+
+
+def test_runs_of_one_code_cell_that_share_a_slide_are_one_block():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(27)))]
+    assert len(slides.code_chunks(nb.cells[0].source.splitlines())) == 2
+    laid_out = slides.layout(nb)
+    assert [c.source for c in laid_out.cells] == [nb.cells[0].source]
 
 
 def test_long_prose_shows_its_first_sentence_and_goes_whole_to_the_notes():
