@@ -125,11 +125,10 @@ def output_height(output) -> float:
 def markdown_blocks(source: str) -> list[str]:
     """The top-level blocks of a markdown cell, each as its own source text."""
     lines = source.splitlines()
-    blocks, depth = [], 0
+    blocks = []
     for token in _md.parse(source):
         if token.level == 0 and token.map and token.nesting >= 0:
             blocks.append(token.map)
-        depth += token.nesting
     out, covered = [], 0
     for start, end in blocks:
         if start < covered:
@@ -186,25 +185,14 @@ def shorten_block(block: str) -> str:
     if HEADING_RE.match(stripped) or stripped.startswith(("|", "$$", "```", "<")):
         return block
     if _ITEM.match(block):
-        items, current = [], []
-        for line in block.splitlines():
-            if _ITEM.match(line) and current:
-                items.append(current)
-                current = []
-            current.append(line)
-        items.append(current)
         shown = []
-        for item in items:
-            marker = _ITEM.match(item[0])
-            if marker and len(marker.group(1)) - len(marker.group(1).lstrip()) == 0:
-                text = " ".join(line.strip() for line in item)[
-                    len(marker.group(1).strip()) :
-                ].strip()
-                short = shorten(text)
-                if short != text:
-                    shown.append(marker.group(1) + short)
-                    continue
-            shown.extend(item)
+        for item in list_items(block):
+            marker = _ITEM.match(item)
+            text = " ".join(line.strip() for line in item.splitlines())[
+                len(marker.group(1).strip()) :
+            ]
+            short = shorten(text.strip())
+            shown.append(marker.group(1) + short if short != text.strip() else item)
         return "\n".join(shown)
     if "$$" in block:
         return block
@@ -224,6 +212,12 @@ def truncate_output(output, keep: int = OUTPUT_LINES):
     return output
 
 
+def _can_cut(lines: list[str], at: int) -> bool:
+    """Whether a run of code may end before ``lines[at]``: after a blank line, or before an
+    unindented line that does not close a bracket."""
+    return not lines[at - 1].strip() or lines[at][:1] not in (" ", "\t", ")", "]", "}", "")
+
+
 def code_chunks(lines: list[str], most: int = CODE_LINES) -> list[list[str]]:
     """Consecutive runs of code lines, each at most ``most`` lines once wrapped, cut after a blank
     line or before an unindented line where one falls in the second half of a run."""
@@ -237,9 +231,7 @@ def code_chunks(lines: list[str], most: int = CODE_LINES) -> list[list[str]]:
         end = max(end, start + 1)
         if end < len(lines):
             for cut in range(end, start + (end - start) // 2, -1):
-                if not lines[cut - 1].strip() or (
-                    lines[cut][:1] not in (" ", "\t", ")", "]", "}", "")
-                ):
+                if _can_cut(lines, cut):
                     end = cut
                     break
         chunks.append(lines[start:end])
@@ -251,7 +243,7 @@ def code_chunks(lines: list[str], most: int = CODE_LINES) -> list[list[str]]:
             (
                 c
                 for c in sorted(range(half // 2, len(pair)), key=lambda c: abs(c - half))
-                if not pair[c - 1].strip() or pair[c][:1] not in (" ", "\t", ")", "]", "}", "")
+                if _can_cut(pair, c)
             ),
             half,
         )
