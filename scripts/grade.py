@@ -405,6 +405,7 @@ def worker(autograder: Path, notebook: Path, out: Path) -> int:
 
     from otter.run import main as otter_run
 
+    _kernels_on_unix_sockets()
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         results = otter_run(
@@ -437,6 +438,37 @@ def worker(autograder: Path, notebook: Path, out: Path) -> int:
     tmp.write_text(json.dumps(summary))
     tmp.replace(out)
     return 0
+
+
+def _kernels_on_unix_sockets() -> None:
+    """Make otter's kernel talk over Unix sockets in this run's scratch folder, not TCP ports.
+
+    jupyter_client picks five free TCP ports, frees them and lets the kernel bind them: two
+    notebooks graded at once can pick the same port, and then one kernel dies before replying to
+    ``kernel_info`` or a client talks to the other run's kernel until the time limit (seen in CI,
+    with ``GRADE_JOBS=2``).  Socket files in a folder of the run's own cannot collide."""
+    import tempfile
+
+    from jupyter_client import AsyncKernelManager
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from traitlets import default
+
+    class UnixSocketKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):  # a path prefix: the kernel binds <prefix>-1 ... <prefix>-5
+            return str(Path(tempfile.mkdtemp(prefix="kernel-")) / "k")
+
+    original = ExecutePreprocessor.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.kernel_manager_class = UnixSocketKernelManager
+
+    ExecutePreprocessor.__init__ = __init__
 
 
 def _message(text: str | None) -> str:
