@@ -606,6 +606,9 @@ def grade_class(
     return results
 
 
+KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+
+
 def _grade_one(name: str, data: bytes, zip_path: Path, exercises, timeout, memory_gb):
     """(result, problem, notes) for one returned notebook, graded in a fresh scratch folder."""
     job_dir = Path(tempfile.mkdtemp(prefix="d2lnotes-grading-"))
@@ -617,6 +620,8 @@ def _grade_one(name: str, data: bytes, zip_path: Path, exercises, timeout, memor
         except ValueError as error:
             return None, str(error), []
         result, problem = run_otter(copy, zip_path, timeout=timeout, memory_gb=memory_gb)
+        if KERNEL_START_FAILED in problem:  # before any of the notebook's code ran: once more
+            result, problem = run_otter(copy, zip_path, timeout=timeout, memory_gb=memory_gb)
         return result, problem, notes
     except Exception as error:  # never let one notebook stop the class
         return None, f"grading failed ({type(error).__name__}: {error})", []
