@@ -2,7 +2,8 @@
 # Other targets: make notebooks (re-execute and re-save every notebook), make test-notebooks (nbval,
 # this machine's numerical path only), make test-portable (nbval under several simulated machines),
 # make site, make slides, make colab, make student, make grade, make e2e, make screenshots, make lint,
-# make test-gpu (the notebooks on CUDA), make clean.
+# make translations, make zh-notebooks, make test-gpu (the notebooks on CUDA), make clean.
+# The Chinese edition: make lab LANG=zh_CN, make student LANG=zh_CN (README, "中文版").
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -19,13 +20,26 @@ export D2LNOTES_THREADS := $(THREADS)
 # Headless matplotlib outside Jupyter (tests, scripts).
 export MPLBACKEND ?= Agg
 
+# The edition: English, or the Chinese one with `make lab LANG=zh_CN` / `make student LANG=zh_CN`
+# (only LANG given on the command line counts; a Chinese locale in the environment does not).
+EDITION := $(if $(filter command line,$(origin LANG)),$(LANG),en)
+ifeq ($(filter $(EDITION),en zh_CN),)
+$(error LANG=$(EDITION): the editions are en and zh_CN)
+endif
+ifeq ($(origin LANG),command line)
+unexport LANG
+endif
+ZH_NOTEBOOKS := build/zh_CN/notebooks
+# Commands of the Chinese edition run with a UTF-8 locale (LANG=zh_CN itself may not exist here).
+EDITION_ENV := $(if $(filter zh_CN,$(EDITION)),env LANG=C.UTF-8)
+
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 LAB_ARGS ?=
-LAB_DIR ?= notebooks
+LAB_DIR ?= $(if $(filter zh_CN,$(EDITION)),$(ZH_NOTEBOOKS),notebooks)
 # Jupyter refuses to start as root (containers, CI machines) unless told to.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: colab check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student grade screenshots test-gpu install clean
+.PHONY: translations zh-notebooks colab check lab test test-package test-notebooks test-portable e2e lint notebooks site slides serve bench student grade screenshots test-gpu install clean
 
 install: $(STAMP)
 
@@ -41,8 +55,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c 'import d2lnotes, d2l, d2l.torch, torch; print("d2lnotes", d2lnotes.__version__, "| d2l", d2l.__version__, "| torch", torch.__version__)'
 	touch $(STAMP)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(ROOT_ARGS) $(LAB_ARGS)
+lab: $(STAMP) $(if $(filter zh_CN,$(EDITION)),zh-notebooks)
+	$(EDITION_ENV) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(ROOT_ARGS) $(LAB_ARGS)
 
 test: lint test-package test-portable e2e
 
@@ -107,8 +121,23 @@ colab: $(STAMP)
 	$(BIN)/python scripts/colab.py $(NOTEBOOKS)
 
 # The student edition: solution cells removed, exercise and check outputs cleared.
-student: $(STAMP)
+# make student LANG=zh_CN: the Chinese one, in build/student/zh_CN.
+student: $(STAMP) $(if $(filter zh_CN,$(EDITION)),zh-notebooks)
+ifeq ($(EDITION),zh_CN)
+	$(BIN)/python scripts/student_edition.py --out build/student/zh_CN $(addprefix $(ZH_NOTEBOOKS)/,$(notdir $(NOTEBOOKS)))
+else
 	$(BIN)/python scripts/student_edition.py --out build/student $(NOTEBOOKS)
+endif
+
+# The Chinese edition (README, "中文版").  make translations: merge the English notebooks' current
+# text into the catalogs d2lnotes/locale/zh_CN/LC_MESSAGES/*.po (new strings untranslated, changed
+# ones fuzzy) and say what needs a translator; the tests fail until every string has a current
+# translation.  make zh-notebooks: the Chinese notebooks, generated into build/zh_CN/notebooks.
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py update $(NOTEBOOKS)
+
+zh-notebooks: $(STAMP)
+	$(BIN)/python scripts/translations.py build --out $(ZH_NOTEBOOKS) $(NOTEBOOKS)
 
 # Grade what a class returned: SUBMISSIONS holds one folder per student with the chapter notebooks
 # they returned.  otter-grader runs each notebook in its own process and scratch folder, with the

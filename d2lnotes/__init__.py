@@ -21,6 +21,7 @@ from .early_stopping import EarlyStopping
 from .exercises import ExerciseFeedback, check_answer, check_choice
 from .gradcheck import GradReport, Step, check_gradients, run_steps
 from .history import History
+from .i18n import translate
 from .kfold import CVResult, cross_validate, kfold_indices, standardizer
 from .monitor import LayerMonitor, LayerStats, probe_layers
 from .plotting import (
@@ -77,6 +78,7 @@ __all__ = [
     "make_polynomial_data",
     "minibatches",
     "notebook_setup",
+    "translate",
     "per_model_accuracy",
     "per_model_cross_entropy",
     "per_model_mse",

@@ -13,14 +13,24 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import torch
 
+from .i18n import translate
+
 __all__ = ["ExerciseFeedback", "check_answer", "check_choice"]
 
 
 class ExerciseFeedback(AssertionError):
     """Raised by :func:`check_answer` for a missing or wrong answer.
 
+    The message is shown in the learner's language (:func:`d2lnotes.i18n.translate`): the Chinese
+    edition runs the same check code and reads its feedback in Chinese.
+
     Taught in: 06 §2 (the backward-pass exercise's check cell raises it with a hint).
     """
+
+    def __init__(self, *args):
+        if len(args) == 1 and isinstance(args[0], str):
+            args = (translate(args[0]),)
+        super().__init__(*args)
 
 
 def _as_array(value) -> np.ndarray:
@@ -75,7 +85,7 @@ def check_answer(
         ) from None
     want = _as_array(expected)
     if got.shape == want.shape and np.all(np.isfinite(got)) and _close(got, want, rtol, atol):
-        print(f"Correct: {name} checks out.")
+        print(translate(f"Correct: {name} checks out."))
         return
     for pattern, message in mistakes:
         if callable(pattern):
@@ -140,4 +150,4 @@ def check_choice(
         )
     if key != correct:
         raise ExerciseFeedback(f"{name}: not this one -- {feedback[key]}")
-    print(f"Correct: {feedback[key]}")
+    print(translate(f"Correct: {feedback[key]}"))

@@ -34,6 +34,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import colab  # noqa: E402  (scripts/colab.py: the repository setting)
 import slides  # noqa: E402  (scripts/slides.py: the slides' layout)
+import translations  # noqa: E402  (scripts/translations.py: the Chinese edition)
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "site"
@@ -172,8 +173,21 @@ API_LAYERS = [
     ("Training and evaluation", ["training", "early_stopping", "history", "kfold"]),
     ("Diagnostics", ["monitor", "gradcheck"]),
     ("Plots and progress", ["plotting", "progress"]),
-    ("Exercises", ["exercises"]),
+    ("Exercises", ["exercises", "i18n"]),
 ]
+
+
+API_TITLE = "# API reference: the `d2lnotes` package"
+API_INTRO = (
+    "Every name that `import d2lnotes as dn` provides, grouped by the lessons' layers, with "
+    "its signature and docstring (generated from the code by `make site`). Each docstring "
+    "gives the shapes of its tensors."
+)
+# Said on the Chinese site's API page only: the reference below its introduction stays English.
+API_ENGLISH_NOTE = (
+    "The reference below is in English: it is generated from the package's docstrings, which "
+    "are written in English."
+)
 
 
 def api_markdown() -> str:
@@ -189,14 +203,7 @@ def api_markdown() -> str:
     stray = sorted(set(d2lnotes.__all__) - set(owner))
     if stray:
         raise ValueError(f"public names without a layer in API_LAYERS: {stray}")
-    lines = [
-        "# API reference: the `d2lnotes` package",
-        "",
-        "Every name that `import d2lnotes as dn` provides, grouped by the lessons' layers, with "
-        "its signature and docstring (generated from the code by `make site`). Each docstring "
-        "gives the shapes of its tensors.",
-        "",
-    ]
+    lines = [API_TITLE, "", API_INTRO, ""]
     usage = notebook_usage()
     for title, modules in API_LAYERS:
         lines += [f"## {title}", ""]
@@ -300,23 +307,81 @@ def site_config(repository: str, branch: str) -> dict:
     return config
 
 
-def build_site(notebooks: list[Path], final: Path, setting: tuple[str, str] | None = None) -> None:
-    """``setting``: (repository URL, branch); default: ``[tool.d2lnotes]`` in pyproject.toml."""
-    repository, branch = setting if setting is not None else colab.setting()
-    ensure_node_modules()
-    staging = final.with_name(final.name + ".src")  # the book's sources: config, pages, vendored JS
-    shutil.rmtree(staging, ignore_errors=True)
+def site_strings() -> list[str]:
+    """The English text of the site's frame that the Chinese site translates (catalog ``site``):
+    title, footer, search box, the table of contents' captions, the API page's introduction."""
+    config = yaml.safe_load((SITE_SRC / "_config.yml").read_text())
+    toc = yaml.safe_load((SITE_SRC / "_toc.yml").read_text())
+    return [
+        config["title"],
+        config["html"]["extra_footer"].strip(),
+        config["sphinx"]["config"]["html_theme_options"]["search_bar_text"],
+        *(part["caption"] for part in toc["parts"]),
+        API_TITLE,
+        API_INTRO,
+        API_ENGLISH_NOTE,
+    ]
+
+
+# The language switch: (language, its name in that language, HTML lang, folder under the site)
+LANGUAGES = [("en", "English", "en", ""), ("zh_CN", "中文", "zh-CN", "zh_CN")]
+
+
+def _book_sources(staging: Path, lang: str, notebooks: list[Path], config: dict) -> None:
+    """Write one language's book (config, toc, pages, notebooks) into ``staging``."""
     staging.mkdir(parents=True)
-    for name in ("_toc.yml", "intro.md"):
-        shutil.copy2(SITE_SRC / name, staging / name)
+    toc = yaml.safe_load((SITE_SRC / "_toc.yml").read_text())
+    intro = (SITE_SRC / "intro.md").read_text()
+    api = api_markdown()
+    if lang == "zh_CN":
+        table = translations.translations("site")
+
+        def zh(text: str) -> str:
+            if text not in table:
+                raise translations.Untranslated(f"site: no current translation for {text[:60]!r}")
+            return table[text]
+
+        config = json.loads(json.dumps(config))  # a copy
+        config["title"] = zh(config["title"])
+        config["html"]["extra_footer"] = zh(config["html"]["extra_footer"].strip())
+        options = config["sphinx"]["config"]["html_theme_options"]
+        options["search_bar_text"] = zh(options["search_bar_text"])
+        # Chinese search: Sphinx cuts the pages into words with jieba, which learns the glossary's
+        # terms (过拟合, 暂退法, ...) from a dictionary of their own
+        config["sphinx"]["config"]["language"] = "zh_CN"
+        words = staging / "search-words.txt"
+        words.write_text(
+            "".join(f"{entry['zh']} 100000 n\n" for entry in translations.glossary()),
+            encoding="utf-8",
+        )
+        config["sphinx"]["config"]["html_search_options"] = {"dict": str(words)}
+        # the launch buttons open the English notebooks of the repository: not offered here
+        config["launch_buttons"]["colab_url"] = ""
+        options.pop("launch_buttons", None)
+        for part in toc["parts"]:
+            part["caption"] = zh(part["caption"])
+        intro = translations.translate_site_intro()
+        api = (
+            "\n\n".join([zh(API_TITLE), zh(API_INTRO), f"*{zh(API_ENGLISH_NOTE)}*"])
+            + api.split(API_INTRO, 1)[1]
+        )
     (staging / "_config.yml").write_text(
-        yaml.safe_dump(site_config(repository, branch), sort_keys=False)
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    (staging / "api.md").write_text(api_markdown())
+    (staging / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+    (staging / "intro.md").write_text(intro, encoding="utf-8")
+    (staging / "api.md").write_text(api, encoding="utf-8")
     (staging / "notebooks").mkdir()
     for path in notebooks:
-        shutil.copy2(path, staging / "notebooks" / path.name)
+        target = staging / "notebooks" / path.name
+        if lang == "zh_CN":
+            nbformat.write(translations.translate_notebook(path), target)
+        else:
+            shutil.copy2(path, target)
     copy_vendor(SITE_VENDOR, staging / "assets" / "vendor")
+
+
+def _build_book(staging: Path) -> Path:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     # -W: a broken link, a missing page or an unrenderable output fails the build.
     run(
@@ -325,7 +390,79 @@ def build_site(notebooks: list[Path], final: Path, setting: tuple[str, str] | No
     )
     html = staging / "_build" / "html"
     copy_widget_fonts(html / "notebooks")
-    build_slides(notebooks, html / "slides")
+    return html
+
+
+SWITCH_ANCHOR = '<div class="article-header-buttons">'
+
+
+def add_language_switch(roots: dict[str, Path]) -> int:
+    """Put a link to the same page in the other language on every page that has one: into the
+    header buttons of each page.  Returns the number of pages linked."""
+    linked = 0
+    for lang, _, _, _ in LANGUAGES:
+        root = roots[lang]
+        for page in sorted(root.rglob("*.html")):
+            rel = page.relative_to(root)
+            if rel.parts[0] in ("slides", "_static", "_sources", "zh_CN"):
+                continue
+            html = page.read_text(encoding="utf-8")
+            if SWITCH_ANCHOR not in html:
+                continue  # index.html: a redirect to intro.html
+            links = []
+            for other, name, code, _ in LANGUAGES:
+                if other == lang or not (roots[other] / rel).exists():
+                    continue
+                href = os.path.relpath(roots[other] / rel, page.parent)
+                links.append(
+                    f'<a class="btn btn-sm d2lnotes-language" href="{href}" hreflang="{code}" '
+                    f'lang="{code}" title="{name}">{name}</a>'
+                )
+            if links:
+                html = html.replace(SWITCH_ANCHOR, SWITCH_ANCHOR + "".join(links), 1)
+                page.write_text(html, encoding="utf-8")
+                linked += 1
+    return linked
+
+
+def build_site(
+    notebooks: list[Path],
+    final: Path,
+    setting: tuple[str, str] | None = None,
+    languages: tuple[str, ...] = ("en", "zh_CN"),
+) -> None:
+    """``setting``: (repository URL, branch); default: ``[tool.d2lnotes]`` in pyproject.toml.
+
+    English at the site's root, the Chinese edition under ``zh_CN/`` (its notebooks generated from
+    the catalogs: ``scripts/translations.py``), each page linked to its counterpart."""
+    repository, branch = setting if setting is not None else colab.setting()
+    ensure_node_modules()
+    if "zh_CN" in languages:
+        problems = translations.missing(notebooks)
+        if problems:
+            count = sum(len(v) for v in problems.values())
+            raise translations.Untranslated(
+                f"{count} strings have no current Chinese translation: run "
+                "python scripts/translations.py check notebooks/*.ipynb"
+            )
+    staging = final.with_name(final.name + ".src")  # the books' sources: config, pages, vendored JS
+    shutil.rmtree(staging, ignore_errors=True)
+    config = site_config(repository, branch)
+    roots = {}
+    for lang in languages:
+        book = staging / lang
+        _book_sources(book, lang, notebooks, config)
+        roots[lang] = _build_book(book)
+        if lang == "zh_CN":
+            build_slides([book / "notebooks" / p.name for p in notebooks], roots[lang] / "slides")
+        else:
+            build_slides(notebooks, roots[lang] / "slides")
+    html = roots[languages[0]]
+    for lang, _, _, folder in LANGUAGES:
+        if lang in roots and folder:
+            roots[lang].rename(html / folder)
+            roots[lang] = html / folder
+    add_language_switch(roots)
     (html / ".nojekyll").touch()
     publish(html, final)
     shutil.rmtree(staging)

@@ -26,6 +26,7 @@ import base64
 import copy
 import hashlib
 import math
+import unicodedata
 import re
 import struct
 
@@ -64,8 +65,13 @@ _md = MarkdownIt("commonmark").enable("table")
 # ---------------------------------------------------------------------------- estimates
 
 
+def _width(text: str) -> int:
+    """Width in Latin characters: a Chinese character (East Asian wide or full-width) counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _wrapped(text: str, per_line: int) -> int:
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.splitlines() or [""])
+    return sum(max(1, math.ceil(_width(line) / per_line)) for line in text.splitlines() or [""])
 
 
 def png_size(data: str) -> tuple[int, int]:
@@ -138,7 +144,8 @@ def markdown_blocks(source: str) -> list[str]:
     return [b for b in out if b.strip()] or [source]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`(\[$])")
+# an English sentence ends at ". ! ?" before a capital; a Chinese one right after "。！？"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*`(\[$])|(?<=[。！？])(?=\S)")
 MIN_SHOWN = 80  # a shortened paragraph keeps at least this many characters where it can
 
 
@@ -160,18 +167,22 @@ def _outside_spans(text: str) -> list[int]:
 def shorten(paragraph: str, limit: int = PROSE_CHARS) -> str:
     """The first sentence(s) of a long paragraph, within ``limit`` characters where the first
     sentence allows, followed by " …"; a short paragraph unchanged."""
-    if len(paragraph) <= limit:
+    if _width(paragraph) <= limit:
         return paragraph
     breaks = _outside_spans(paragraph)
     if not breaks:
         return paragraph
+
+    def width(i: int) -> int:  # of the paragraph's first i characters
+        return _width(paragraph[:i])
+
     cut = breaks[0]
     for b in breaks:
-        if b <= limit or cut < MIN_SHOWN <= b <= 2 * limit:
+        if width(b) <= limit or width(cut) < MIN_SHOWN <= width(b) <= 2 * limit:
             cut = b
-        if b > limit and cut >= MIN_SHOWN:
+        if width(b) > limit and width(cut) >= MIN_SHOWN:
             break
-    if cut < MIN_SHOWN or cut >= len(paragraph.rstrip()) - 1:
+    if width(cut) < MIN_SHOWN or cut >= len(paragraph.rstrip()) - 1:
         return paragraph
     return paragraph[:cut].rstrip() + " …"
 

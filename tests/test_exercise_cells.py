@@ -13,6 +13,7 @@ With the solutions (the committed notebook) nbval already runs every check.
 import importlib.util
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -173,3 +174,38 @@ def test_student_edition_files_hold_no_solutions(tmp_path):
         # the lesson itself keeps its rendered outputs
         assert sum(bool(c.get("outputs")) for c in student.cells if c.cell_type == "code") > 0
     assert not list(tmp_path.glob("*.tmp"))
+
+
+ENGLISH_FRAMING = ("not answered yet", "not quite", "Hint:", "Correct:", "expected shape")
+
+
+@pytest.mark.parametrize("stem", ["06_backprop"])
+def test_the_chinese_student_edition_answers_in_chinese(stem, monkeypatch):
+    """The Chinese student edition runs the same checks, and every check cell and every one of the
+    chapter's catalogued mistakes gets its feedback in Chinese (d2lnotes.i18n at run time)."""
+    import translations  # scripts/translations.py
+
+    monkeypatch.setattr(sys.modules[__name__], "PROBES_PER_EXERCISE", None)  # all of them
+    path = ROOT / "notebooks" / f"{stem}.ipynb"
+    nb = nbtools.student_version(translations.translate_notebook(path))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    added = _with_mistakes_after_checks(nb, stem)
+    assert added >= 10
+    nbtools.execute_notebook(nb, path.parent, timeout=600, allow_errors=True)
+    messages = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "ExerciseFeedback":
+                messages.append(output["evalue"])
+            for line in (output.get("text", "") or "").splitlines():
+                if line.startswith("MISTAKE-RESULT "):
+                    verdict = json.loads(line.removeprefix("MISTAKE-RESULT "))[2]
+                    assert verdict.startswith("ExerciseFeedback: "), verdict
+                    messages.append(verdict.removeprefix("ExerciseFeedback: "))
+    assert len(messages) >= added + 2
+    for message in messages:
+        assert re.search(r"[\u4e00-\u9fff]", message), f"not in Chinese: {message}"
+        framing = [words for words in ENGLISH_FRAMING if words in message]
+        assert not framing, f"English left in: {framing}: {message}"

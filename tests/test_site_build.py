@@ -116,6 +116,36 @@ def test_long_prose_shows_its_first_sentence_and_goes_whole_to_the_notes():
     )
 
 
+def test_chinese_prose_is_measured_wide_and_cut_after_its_sentences():
+    assert slides._width("暂退法 p") == 8  # a Chinese character takes two Latin ones
+    assert slides._wrapped("字" * 88, slides.PROSE_CHARS_PER_LINE) == 2
+    first = "暂退法在训练时随机地把每个隐藏单元置零，并把留下的单元放大，使期望保持不变。" * 2
+    long = first + "这一句不会出现在幻灯片上。" * 30
+    short = slides.shorten(long)  # whole sentences, as many as fit in PROSE_CHARS
+    assert short.startswith(first) and short.endswith("。 …")
+    assert slides.PROSE_CHARS - 26 < slides._width(short) <= slides.PROSE_CHARS + 2
+    assert slides.shorten(first) == first  # short enough to stay whole
+
+
+def test_every_page_gets_a_link_to_its_counterpart(tmp_path):
+    anchor = build_site.SWITCH_ANCHOR
+    roots = {"en": tmp_path / "site", "zh_CN": tmp_path / "site" / "zh_CN"}
+    for root in roots.values():
+        (root / "notebooks").mkdir(parents=True)
+        (root / "notebooks" / "05_dropout.html").write_text(f"<body>{anchor}</div></body>")
+        (root / "index.html").write_text(
+            '<meta http-equiv="Refresh" content="0; url=intro.html" />'
+        )
+    (roots["en"] / "api.html").write_text(f"<body>{anchor}</div></body>")  # no counterpart
+    assert build_site.add_language_switch(roots) == 2
+    en = (roots["en"] / "notebooks" / "05_dropout.html").read_text()
+    zh = (roots["zh_CN"] / "notebooks" / "05_dropout.html").read_text()
+    assert 'href="../zh_CN/notebooks/05_dropout.html" hreflang="zh-CN"' in en and ">中文</a>" in en
+    assert 'href="../../notebooks/05_dropout.html" hreflang="en"' in zh and ">English</a>" in zh
+    assert "d2lnotes-language" not in (roots["en"] / "api.html").read_text()
+    assert "d2lnotes-language" not in (roots["en"] / "index.html").read_text()
+
+
 def test_outputs_get_their_own_pieces_and_long_text_is_cut():
     out = nbformat.v4.new_output(
         "stream", name="stdout", text="".join(f"line {i}\n" for i in range(40))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -18,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from e2e_paths import ROOT, screenshot
 
+from d2lnotes.i18n import translate
 from d2lnotes.nbtools import Tolerance, cell_tolerance, compare_text
 
 NOTEBOOK = "06_backprop.ipynb"  # the quickest chapter: about 7 s on a 2-core CPU
@@ -45,15 +47,21 @@ def status(url: str) -> int:
         return 0
 
 
-COMMITTED = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())
-CODE_CELLS = sum(c["cell_type"] == "code" for c in COMMITTED["cells"])
+# The editions: the English notebook as committed; the Chinese one as `make lab LANG=zh_CN`
+# generates it (build/zh_CN/notebooks, from the catalogs)
+SOURCES = {"en": ROOT / "notebooks", "zh_CN": ROOT / "build" / "zh_CN" / "notebooks"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def expected_outputs() -> list[tuple[str, Tolerance]]:
+def committed(edition: str) -> dict:
+    return json.loads((SOURCES[edition] / NOTEBOOK).read_text(encoding="utf-8"))
+
+
+def expected_outputs(edition: str) -> list[tuple[str, Tolerance]]:
     """The committed stdout of each code cell that has one, in order, with the tolerance the
     cell declares (README, "How the notebooks are tested"; exact when it declares none)."""
     out = []
-    for c in COMMITTED["cells"]:
+    for c in committed(edition)["cells"]:
         if c["cell_type"] != "code":
             continue
         tol = cell_tolerance(c["metadata"], device="cpu") or Tolerance()
@@ -61,13 +69,23 @@ def expected_outputs() -> list[tuple[str, Tolerance]]:
     return out
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """`make lab` on a copy of one notebook with its outputs cleared: whatever output the page
-    shows comes from this run, and autosave cannot touch the committed file."""
+@pytest.fixture(params=["en", "zh_CN"])
+def lab(request, tmp_path):
+    """`make lab` (English) or `make lab LANG=zh_CN` on a copy of one notebook with its outputs
+    cleared: whatever output the page shows comes from this run, and autosave cannot touch the
+    committed (or generated) file."""
+    edition = request.param
     root = tmp_path / "notebooks"
     root.mkdir()
-    nb = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())
+    if edition == "zh_CN":  # what make lab LANG=zh_CN opens: generate it as it would
+        subprocess.run(
+            ["make", "--no-print-directory", "zh-notebooks"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "MAKEFLAGS": ""},
+        )
+    nb = committed(edition)
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -86,7 +104,8 @@ def lab(tmp_path):
     )
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"LAB_DIR={root}"],
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}", f"LAB_DIR={root}"]
+        + (["LANG=zh_CN"] if edition == "zh_CN" else []),
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -101,7 +120,7 @@ def lab(tmp_path):
                 log_tail = (tmp_path / "lab.log").read_text()[-3000:]
                 pytest.fail(f"make lab did not start:\n{log_tail}")
             time.sleep(0.5)
-        yield base, token
+        yield base, token, edition
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -113,13 +132,13 @@ def lab(tmp_path):
 
 
 def test_lab_requires_the_token(lab):
-    base, token = lab
+    base, token, _ = lab
     assert status(f"{base}/api/contents") == 403, "the server must not answer without the token"
     assert status(f"{base}/api/contents?token={token}") == 200
 
 
 def test_run_all_cells_in_jupyterlab(context, lab):
-    base, token = lab
+    base, token, edition = lab
     page = context.new_page()
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
     page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
@@ -141,14 +160,28 @@ def test_run_all_cells_in_jupyterlab(context, lab):
         timeout=120_000,
         polling=500,
     )
-    assert page.locator(".jp-CodeCell").count() == CODE_CELLS
+    code_cells = sum(c["cell_type"] == "code" for c in committed(edition)["cells"])
+    assert page.locator(".jp-CodeCell").count() == code_cells
     shown = page.locator(STDOUT).all_inner_texts()
     assert page.locator(PROBLEMS).count() == 0, "no cell may show a warning or an error"
-    expected = expected_outputs()
+    expected = expected_outputs(edition)
     assert len(shown) == len(expected), "every cell that printed should print again"
     # The same rules as nbval's comparison: exact, or within the cell's declared tolerance.
-    for (committed, tol), text in zip(expected, shown):
-        assert compare_text(committed.strip(), text.strip(), tol) is None, (committed, text)
-    assert any("after 300 steps: training loss" in text for text in shown)
+    for (saved, tol), text in zip(expected, shown):
+        assert compare_text(saved.strip(), text.strip(), tol) is None, (saved, text)
+    assert any("after 300 steps" in text for text in shown)
+    if edition == "zh_CN":
+        # the lesson reads in Chinese, and the check cells answer in Chinese as they run: the
+        # backward-pass check's confirmation, translated at run time, is the generated one
+        headings = page.locator(".jp-MarkdownOutput h2").all_inner_texts()
+        assert headings and all(CJK.search(h) for h in headings), headings
+        english = (
+            "Correct: every gradient of my_backward agrees with autograd and with finite "
+            "differences."
+        )
+        chinese = translate(english, "zh_CN")
+        assert CJK.search(chinese) and any(chinese in text for text in shown), shown
+        screenshot(page, "jupyterlab-zh_CN")
+        return
     screenshot(page, "jupyterlab")
     assert context.request_log.external == [], "JupyterLab should load nothing from the internet"

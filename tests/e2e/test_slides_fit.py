@@ -61,12 +61,14 @@ MEASURE = """async (minScale) => {
 }"""
 
 
+@pytest.mark.parametrize("edition", ["en", "zh_CN"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_slide_fits_1280x720(browser, site_url, path):
+def test_every_slide_fits_1280x720(browser, site_url, path, edition):
+    folder = "/zh_CN" if edition == "zh_CN" else ""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
-        page.goto(f"{site_url}/slides/{path.stem}.slides.html")
+        page.goto(f"{site_url}{folder}/slides/{path.stem}.slides.html")
         page.wait_for_selector(".reveal.ready", timeout=20_000)
         page.wait_for_function(
             "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=20_000
