@@ -26,9 +26,9 @@ import base64
 import copy
 import hashlib
 import math
-import unicodedata
 import re
 import struct
+import unicodedata
 
 import nbformat
 from markdown_it import MarkdownIt

@@ -102,18 +102,17 @@ def markdown_blocks(text: str) -> list[str]:
     return ["\n".join(p) for p in pieces]
 
 
-def _join(pieces: list[str]) -> str:
-    return "\n".join(pieces)
-
-
-_NOT_WORDS = re.compile(
-    r"```.*?```|~~~.*?~~~|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|<[^>]*>|\]\([^)]*\)|https?://\S+", re.DOTALL
+# What is not prose: code, math, tags, link targets, addresses; in a template, its placeholders
+_NOT_PROSE = re.compile(
+    r"```.*?```|~~~.*?~~~|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|<[^>]*>|\]\([^)]*\)|https?://\S+"
+    r"|\{[^{}]*\}",
+    re.DOTALL,
 )
 
 
 def has_words(block: str) -> bool:
     """True when the block has words of prose outside math, code, tags and link targets."""
-    return len(re.findall(r"[A-Za-z]{2,}", _NOT_WORDS.sub(" ", block))) >= 1
+    return len(re.findall(r"[A-Za-z]{2,}", _NOT_PROSE.sub(" ", block))) >= 1
 
 
 def is_check_cell(cell) -> bool:
@@ -210,9 +209,9 @@ def extract_site() -> Catalog:
     catalog = Catalog(project="d2lnotes", domain="site", fuzzy=False)
     for block in markdown_blocks(SITE_INTRO.read_text()):
         if block.strip() and has_words(block):
-            _add(catalog, block, ("site/intro.md", 0), MARKDOWN)
+            _add(catalog, block, ("site/intro.md", None), MARKDOWN)
     for text in build_site.site_strings():
-        _add(catalog, text, ("scripts/build_site.py", 0), MARKDOWN)
+        _add(catalog, text, ("scripts/build_site.py", None), MARKDOWN)
     return catalog
 
 
@@ -220,11 +219,11 @@ def extract_package() -> Catalog:
     catalog = Catalog(project="d2lnotes", domain="d2lnotes", fuzzy=False)
     for source in PACKAGE_SOURCES:
         for template in code_messages(source.read_text(), words=1):
-            _add(catalog, template, (str(source.relative_to(ROOT)), 0), i18n.FEEDBACK)
+            _add(catalog, template, (str(source.relative_to(ROOT)), None), i18n.FEEDBACK)
     return catalog
 
 
-def _add(catalog: Catalog, msgid: str, where: tuple[str, int], kind: str) -> None:
+def _add(catalog: Catalog, msgid: str, where: tuple[str, int | None], kind: str) -> None:
     existing = catalog.get(msgid)
     if existing is not None:
         if where not in existing.locations:
@@ -264,6 +263,14 @@ def write_catalog(catalog: Catalog, path: Path) -> None:
     tmp.replace(path)
 
 
+def _entries(catalog: Catalog) -> list[tuple]:
+    return [
+        (m.id, m.string, sorted(m.flags), m.auto_comments, m.user_comments, m.locations)
+        for m in catalog
+        if m.id
+    ]
+
+
 PREVIOUS = "The translation below was for this English (make translations keeps it until updated):"
 
 
@@ -273,19 +280,17 @@ def previous_english(message) -> str:
     return "\n".join(comments[1:]) if comments[:1] == [PREVIOUS] else ""
 
 
-def update(notebooks: list[Path], only: set[str] | None = None) -> dict[str, tuple[int, int]]:
-    """Merge the current English text into every catalog (or those named in ``only``);
-    name -> (new, fuzzy) counts."""
+def update(notebooks: list[Path]) -> dict[str, tuple[int, int]]:
+    """Merge the current English text into every catalog; name -> (new, fuzzy) counts."""
     counts = {}
     for name, template in templates(notebooks).items():
-        if only is not None and name not in only:
-            continue
         path = po_path(name)
         if path.exists():
             catalog = read_catalog(path)
         else:
             catalog = Catalog(locale=LANG, project="d2lnotes", domain=name, fuzzy=False)
         before = {m.id for m in catalog if m.id}
+        unchanged = _entries(catalog)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
         for message in catalog:  # keep the template's kind and locations, in the template's order
             if message.id:
@@ -303,7 +308,8 @@ def update(notebooks: list[Path], only: set[str] | None = None) -> dict[str, tup
         for message in template:
             if message.id:
                 ordered[message.id] = catalog[message.id]
-        write_catalog(ordered, path)
+        if not path.exists() or _entries(ordered) != unchanged:  # else: not even a new date
+            write_catalog(ordered, path)
         new = sum(1 for m in template if m.id and m.id not in before and not catalog[m.id].string)
         fuzzy = sum(1 for m in ordered if m.id and m.fuzzy)
         counts[name] = (new, fuzzy)
@@ -345,11 +351,6 @@ def translations(name: str) -> dict[str, str]:
 
 GLOSSARY = LOCALE / LANG / "glossary.yaml"
 _SPANS = re.compile(r"\$\$.*?\$\$|\$[^$]+\$|`[^`\n]+`|\]\([^)\s]*\)", re.DOTALL)
-_PROSE_SKIP = re.compile(
-    r"```.*?```|~~~.*?~~~|\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|<[^>]*>|\]\([^)]*\)|https?://\S+"
-    r"|\{[^{}]*\}",  # and a template's placeholders
-    re.DOTALL,
-)
 
 
 def glossary() -> list[dict]:
@@ -366,7 +367,7 @@ def lint_entry(msgid: str, msgstr: str, kind: str, terms: list[dict]) -> list[st
     """What is wrong with one translation: a glossary term missing or an alias alone, a
     placeholder, math, code span or link target not carried over, a heading's level changed."""
     problems = []
-    prose = _PROSE_SKIP.sub(" ", msgid)
+    prose = _NOT_PROSE.sub(" ", msgid)
     for entry in terms:
         if entry["pattern"].search(prose) and entry["zh"] not in msgstr:
             problems.append(f"glossary: {entry['english']!r} must be translated as {entry['zh']}")
@@ -471,7 +472,7 @@ def translate_markdown(source: str, table: dict[str, str], where: str) -> str:
             out.append(table[piece])
         else:
             out.append(piece)
-    return _join(out)
+    return "\n".join(out)
 
 
 def translate_notebook(path: Path) -> nbformat.NotebookNode:
